@@ -1,0 +1,100 @@
+"""Building the site programmatically, collecting every warning Pelican logs."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pelican import Pelican
+from pelican.log import LimitFilter, console
+
+from .errors import DorpspleinError
+
+logger = logging.getLogger(__name__)
+
+
+class _Collector(logging.Handler):
+    """Keeps every WARNING or worse logged during a build."""
+
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+@dataclass
+class BuildResult:
+    output: Path
+    warnings: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def _collecting(quiet: bool):
+    """Collect every warning; with `quiet`, show nothing (the caller reports for itself)."""
+    collector = _Collector()
+    root = logging.getLogger()
+    saved_handlers, saved_quiet = root.handlers[:], console.quiet
+    root.handlers = [collector] if quiet else saved_handlers + [collector]
+    console.quiet = quiet or saved_quiet
+    try:
+        yield collector.records
+    finally:
+        root.handlers, console.quiet = saved_handlers, saved_quiet
+
+
+def _forget_logged_messages() -> None:
+    """Pelican drops a warning it has logged before in this process; every build must see all of its own."""
+    LimitFilter._raised_messages.clear()
+    LimitFilter._group_count.clear()
+
+
+def _run(settings: dict, quiet: bool = False) -> list[str]:
+    _forget_logged_messages()
+    with _collecting(quiet) as records:
+        try:
+            Pelican(settings).run()
+        except Exception as exc:  # a template or plugin error: say it in one line
+            raise DorpspleinError(f"build failed: {type(exc).__name__}: {exc}") from exc
+    return [r.getMessage() for r in records]
+
+
+def build(settings: dict, strict: bool = False, quiet: bool = False) -> BuildResult:
+    """Build the site described by `settings`.
+
+    With `strict` (production), any warning fails the build and the previous
+    output stays in place untouched: the site is built in a sibling folder and
+    only swapped in when it is complete and clean.
+    """
+    output = Path(settings["OUTPUT_PATH"])
+    if not strict:
+        return BuildResult(output, _run(settings, quiet))
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-new-", dir=output.parent))
+    try:
+        warnings = _run(dict(settings, OUTPUT_PATH=str(staging)), quiet)
+        if warnings:
+            raise DorpspleinError(
+                "production build failed on warnings; the site was not changed:\n"
+                + "\n".join(f"  - {w}" for w in warnings)
+            )
+        _swap_in(staging, output)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return BuildResult(output, [])
+
+
+def _swap_in(new: Path, output: Path) -> None:
+    """Replace `output` by `new` with two renames, so no reader sees half a site."""
+    old = output.with_name(f".{output.name}-old")
+    shutil.rmtree(old, ignore_errors=True)
+    if output.exists():
+        output.rename(old)
+    new.rename(output)
+    shutil.rmtree(old, ignore_errors=True)

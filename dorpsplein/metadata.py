@@ -1,0 +1,23 @@
+"""The post metadata Dorpsplein knows (DESIGN.md), shared by plugins and the content check."""
+
+from __future__ import annotations
+
+# Lower-case, as Pelican stores them.
+STANDARD_KEYS = {
+    "title", "date", "modified", "category", "tags", "summary", "slug", "authors", "author",
+    "status", "lang", "translation", "template", "save_as", "url", "keywords",
+}
+DORPSPLEIN_KEYS = {"image", "image_alt", "expires", "share", "social"}
+KNOWN_KEYS = sorted(STANDARD_KEYS | DORPSPLEIN_KEYS)
+STATUSES = {"published", "draft", "hidden"}
+
+_YES = {"yes", "ja", "true", "1", "on"}
+_NO = {"no", "nee", "false", "0", "off"}
+
+
+def parse_yes_no(value) -> bool | None:
+    """`Share: no` → False; None when the value is neither yes nor no."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    return True if text in _YES else False if text in _NO else None

@@ -1,0 +1,107 @@
+"""Development settings for Dorpsplein (Gemeente Voorbeeld).
+
+UPPERCASE plain data only; no secrets. A `DORPSPLEIN_<NAME>` environment
+variable overrides the setting `<NAME>` (see dorpsplein/settings.py).
+Production overrides live in publishconf.py.
+"""
+
+SITENAME = "Dorpsplein Gemeente Voorbeeld"
+SITESUBTITLE = "Het online dorpsplein van Gemeente Voorbeeld"
+MUNICIPALITY = "Gemeente Voorbeeld"
+AUTHOR = "Redactie Gemeente Voorbeeld"
+SITEURL = ""
+# Where `serve` shows the site; used wherever an absolute URL is needed in a
+# development build (SITEURL is empty there).
+PREVIEW_URL = "http://127.0.0.1:8000"
+
+PATH = "content"
+OUTPUT_PATH = "output"
+THEME = "theme"
+ARTICLE_PATHS = ["blog"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images", "extra"]
+IGNORE_FILES = [".#*", "*~", "*.swp", "README.md"]
+CACHE_PATH = ".cache/pelican"
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+
+TIMEZONE = "Europe/Amsterdam"
+DEFAULT_LANG = "nl"
+# Dates are formatted by babel (plugins/dutch_dates), not by the system locale.
+DATE_FORMAT_BABEL = "d MMMM y"
+DEFAULT_DATE_FORMAT = "%Y-%m-%d"
+# A post dated later than the build stays unpublished until a build on or after its date.
+WITH_FUTURE_DATES = False
+
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["dutch_dates", "expiry"]
+
+# The welcome page (content/pages/welkom.md) is the home page; the blog lives at /blog/.
+INDEX_SAVE_AS = "blog/index.html"
+INDEX_URL = "blog/"
+ARTICLE_URL = "blog/{date:%Y}/{date:%m}/{slug}/"
+ARTICLE_SAVE_AS = ARTICLE_URL + "index.html"
+DRAFT_URL = "concepten/{slug}/"
+DRAFT_SAVE_AS = DRAFT_URL + "index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = PAGE_URL + "index.html"
+CATEGORY_URL = "blog/categorie/{slug}/"
+CATEGORY_SAVE_AS = CATEGORY_URL + "index.html"
+TAG_URL = "blog/onderwerp/{slug}/"
+TAG_SAVE_AS = TAG_URL + "index.html"
+AUTHOR_URL = "blog/auteur/{slug}/"
+AUTHOR_SAVE_AS = AUTHOR_URL + "index.html"
+ARCHIVES_SAVE_AS = "blog/archief/index.html"
+CATEGORIES_SAVE_AS = "blog/categorieen/index.html"
+TAGS_SAVE_AS = "blog/onderwerpen/index.html"
+AUTHORS_SAVE_AS = "blog/auteurs/index.html"
+YEAR_ARCHIVE_SAVE_AS = "blog/{date:%Y}/index.html"
+MONTH_ARCHIVE_SAVE_AS = "blog/{date:%Y}/{date:%m}/index.html"
+DEFAULT_PAGINATION = 10
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/pagina/{number}/", "{base_name}/pagina/{number}/index.html"),
+)
+SLUGIFY_SOURCE = "title"
+
+# Pelican's own feeds, until plugins/feeds replaces them.
+FEED_DOMAIN = PREVIEW_URL
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+CATEGORY_FEED_ATOM = "feeds/categorie/{slug}.atom.xml"
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.toc": {"permalink": False},
+        "markdown.extensions.codehilite": {"css_class": "highlight"},
+        "markdown.extensions.meta": {},
+    },
+    "output_format": "html5",
+}
+
+# Menu links shown in the header (label, site-relative URL).
+MENUITEMS = [
+    ("Nieuws en berichten", "/blog/"),
+    ("Over ons", "/over-ons/"),
+    ("Kanalen", "/kanalen/"),
+    ("Contact", "/contact/"),
+]
+DISPLAY_PAGES_ON_MENU = False
+DISPLAY_CATEGORIES_ON_MENU = False
+# Footer links required on every page of a Dutch government site.
+FOOTER_LINKS = [
+    ("Toegankelijkheid", "/toegankelijkheid/"),
+    ("Privacy", "/privacy/"),
+    ("Kanalen", "/kanalen/"),
+    ("Contact", "/contact/"),
+    ("Helpdesk", "/helpdesk/"),
+]
+
+# Content check (`tasks.py check`): titles longer than this get a warning.
+CHECK_TITLE_MAX_LENGTH = 80
+
+DIRECT_TEMPLATES = ["index", "tags", "categories", "authors", "archives", "404"]
+globals()["404_SAVE_AS"] = "404.html"  # a name Python cannot spell as a variable

@@ -1,0 +1,17 @@
+"""Production settings: everything from pelicanconf, plus the live address."""
+
+import os
+import sys
+
+sys.path.append(os.path.dirname(__file__))
+from pelicanconf import *  # noqa: E402,F403
+
+SITEURL = "https://dorpsplein.voorbeeld.nl"
+FEED_DOMAIN = SITEURL
+RELATIVE_URLS = False
+# Drafts are previews for staff; the live site never carries them.
+DRAFT_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""
+DELETE_OUTPUT_DIRECTORY = True
+# A fresh production build reads every file again.
+LOAD_CONTENT_CACHE = False

@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+"""Dorpsplein task runner: build, preview, check and publish the site.
+
+A thin click layer: it parses options, calls `dorpsplein.*` and turns their
+errors into readable messages with a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from dorpsplein import __version__
+from dorpsplein.errors import DorpspleinError
+from dorpsplein.settings import ROOT, load_settings
+
+
+class Group(click.Group):
+    """Turns every DorpspleinError into a one-line message and exit 1, never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except DorpspleinError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+def content_options(func):
+    """--content and --output, shared by the commands that build."""
+
+    @click.option("--content", type=click.Path(file_okay=False, path_type=Path),
+                  help="Content folder to read (default: content/).")
+    @click.option("--output", type=click.Path(file_okay=False, path_type=Path),
+                  help="Folder to write the site to (default: output/).")
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        return func(*args, **kwargs)
+
+    return wrapper
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="dorpsplein")
+@click.option("-v", "--verbose", is_flag=True, help="Show what Pelican is doing.")
+def cli(verbose):
+    """Dorpsplein: the online village square of Gemeente Voorbeeld.
+
+    \b
+    Example:
+      python tasks.py build && python tasks.py serve
+    """
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s: %(message)s", force=True)
+
+
+@cli.command()
+@click.option("--production", is_flag=True,
+              help="Use publishconf.py; any warning fails the build and leaves output/ as it was.")
+@content_options
+def build(production, content, output):
+    """Build the site from Markdown into output/.
+
+    \b
+    Example:
+      python tasks.py build --production
+      python tasks.py build --content ~/andere-site --output /tmp/site
+    """
+    from dorpsplein.build import build as build_site
+
+    settings = load_settings(production=production, content=content, output=output)
+    result = build_site(settings, strict=production)
+    click.echo(f"Built {'production' if production else 'development'} site in {result.output}"
+               + (f" with {len(result.warnings)} warning(s)" if result.warnings else ""))
+
+
+@cli.command()
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
+              help="Port on 127.0.0.1 to serve the preview on.")
+@content_options
+def serve(port, content, output):
+    """Build, serve the site on http://127.0.0.1:8000 and rebuild on every change.
+
+    \b
+    Example:
+      python tasks.py serve --port 8080
+    """
+    from dorpsplein.build import build as build_site
+    from dorpsplein.serve import start_server, watch_and_rebuild
+
+    settings = load_settings(content=content, output=output,
+                             extra={"SITEURL": "", "PREVIEW_URL": f"http://127.0.0.1:{port}"})
+    build_site(settings)
+    start_server(Path(settings["OUTPUT_PATH"]), port)
+    click.echo(f"Serving the preview on http://127.0.0.1:{port}/ (Ctrl+C stops)")
+
+    def rebuild(changed):
+        click.echo(f"Changed: {', '.join(sorted(Path(p).name for p in changed))}; rebuilding…")
+        try:
+            fresh = load_settings(content=content, output=output,
+                                  extra={"SITEURL": "", "PREVIEW_URL": f"http://127.0.0.1:{port}"})
+            build_site(fresh)
+        except DorpspleinError as exc:  # keep serving; the next save may fix it
+            click.echo(f"Error: {exc}", err=True)
+
+    watched = [Path(settings["PATH"]), Path(settings["THEME"]), ROOT / "plugins", ROOT / "pelicanconf.py"]
+    try:
+        watch_and_rebuild(watched, rebuild)
+    except KeyboardInterrupt:
+        pass
+
+
+@cli.command()
+def clean():
+    """Remove the built site and Pelican's content cache.
+
+    \b
+    Example:
+      python tasks.py clean
+    """
+    settings = load_settings()
+    for folder in (Path(settings["OUTPUT_PATH"]), ROOT / ".cache"):
+        if folder.exists():
+            shutil.rmtree(folder)
+            click.echo(f"Removed {folder}")
+
+
+@cli.command()
+@click.argument("title")
+@click.option("--category", default="Nieuws", show_default=True, help="Category of the post.")
+@click.option("--tags", default="", help="Comma-separated tags, e.g. 'verkeer, dorpsstraat'.")
+@click.option("--date", help="Publication date, e.g. '2026-12-01 09:00' (default: now).")
+@click.option("--publish/--draft", "publish", default=False,
+              help="Publish on the next build, or keep as draft (default).")
+@click.option("--content", type=click.Path(file_okay=False, path_type=Path),
+              help="Content folder (default: content/).")
+def new(title, category, tags, date, publish, content):
+    """Start a new post as a Markdown file with its metadata filled in.
+
+    The post is a draft until you remove its 'Status: draft' line (or use --publish).
+
+    \b
+    Example:
+      python tasks.py new "Dorpsstraat weer open" --category Werkzaamheden --tags "verkeer, dorpsstraat"
+    """
+    from dorpsplein.new_post import create_post
+
+    path = create_post(load_settings(content=content), title, category,
+                       tuple(tags.split(",")), date, draft=not publish)
+    click.echo(f"Created {path}")
+
+
+@cli.command()
+@click.option("--content", type=click.Path(file_okay=False, path_type=Path),
+              help="Content folder to check (default: content/).")
+def check(content):
+    """Check the content for mistakes: one line per problem, exit 1 on errors.
+
+    Lines read `file:line: error|warning: message`.
+
+    \b
+    Example:
+      python tasks.py check
+    """
+    from dorpsplein.check import check_content
+
+    problems = check_content(load_settings(content=content))
+    for problem in problems:
+        click.echo(str(problem))
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+    if errors:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    cli()

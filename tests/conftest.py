@@ -1,0 +1,55 @@
+"""Shared fixtures: tiny real Pelican sites written into tmp_path."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dorpsplein.build import build
+from dorpsplein.settings import load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Site:
+    """A content folder in tmp_path with blog/ and pages/, and a way to build it."""
+
+    def __init__(self, root: Path):
+        self.content = root / "content"
+        self.output = root / "output"
+        (self.content / "blog").mkdir(parents=True)
+        (self.content / "pages").mkdir()
+
+    def write(self, relpath: str, text: str) -> Path:
+        path = self.content / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+        return path
+
+    def post(self, slug: str, title: str, date: str, body: str = "Tekst van het bericht.", **meta) -> Path:
+        header = {"Title": title, "Date": date, "Category": "Nieuws", **meta}
+        lines = [f"{key}: {value}" for key, value in header.items()]
+        return self.write(f"blog/{slug}.md", "\n".join(lines) + "\n\n" + body + "\n")
+
+    def settings(self, production: bool = False, **extra) -> dict:
+        extra.setdefault("CACHE_PATH", str(self.content.parent / "cache"))
+        return load_settings(production=production, content=self.content, output=self.output, extra=extra)
+
+    def build(self, production: bool = False, **extra):
+        return build(self.settings(production, **extra), strict=production)
+
+    def html(self, relpath: str) -> str:
+        return (self.output / relpath).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def site(tmp_path) -> Site:
+    return Site(tmp_path)
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
