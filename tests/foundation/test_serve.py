@@ -1,0 +1,77 @@
+"""The preview server: real HTTP on 127.0.0.1, and rebuild on change."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from dorpsplein.build import build
+from dorpsplein.errors import DorpspleinError
+from dorpsplein.serve import start_server, watch_and_rebuild
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get(url):
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+@pytest.fixture
+def served(site):
+    site.post("a", "Bericht op het plein", "2026-01-01 09:00")
+    site.build()
+    port = free_port()
+    server = start_server(site.output, port)
+    yield f"http://127.0.0.1:{port}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_serves_folders_as_pages(served):
+    status, body = get(served + "/blog/")
+    assert status == 200 and "Bericht op het plein" in body
+    status, body = get(served + "/blog/2026/01/bericht-op-het-plein/")
+    assert status == 200 and "<h1>Bericht op het plein</h1>" in body
+
+
+def test_unknown_address_gets_the_site_404_page(served):
+    status, body = get(served + "/bestaat/niet/")
+    assert status == 404
+    assert "Pagina niet gevonden" in body
+
+
+def test_busy_port_is_a_clear_error(served):
+    port = int(served.rsplit(":", 1)[1])
+    with pytest.raises(DorpspleinError, match=f"--port {port}: cannot listen on 127.0.0.1:{port}"):
+        start_server(served, port)
+
+
+def test_a_saved_post_is_rebuilt(site, served):
+    stop = threading.Event()
+    rebuilt = threading.Event()
+
+    def rebuild(changed):
+        build(site.settings())
+        rebuilt.set()
+
+    watcher = threading.Thread(target=watch_and_rebuild, args=([site.content], rebuild, stop), daemon=True)
+    watcher.start()
+    time.sleep(0.5)  # let the watcher start before the edit
+    site.post("b", "Nieuw bericht tijdens preview", "2026-01-02 09:00")
+    assert rebuilt.wait(20), "no rebuild within 20 s of saving a post"
+    stop.set()
+    status, body = get(served + "/blog/")
+    assert status == 200 and "Nieuw bericht tijdens preview" in body
