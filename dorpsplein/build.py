@@ -83,6 +83,7 @@ def build(settings: dict, strict: bool = False, quiet: bool = False) -> BuildRes
             raise DorpspleinError(
                 "production build failed on warnings; the site was not changed:\n"
                 + "\n".join(f"  - {w}" for w in warnings)
+                + "\nRun `python tasks.py check` for the file and line of each content problem."
             )
         _swap_in(staging, output)
     finally:

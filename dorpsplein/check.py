@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import glob
 import re
 import tempfile
 from dataclasses import dataclass
@@ -51,6 +52,7 @@ class _Report:
     def __init__(self, root: Path):
         self.root = root
         self.problems: list[Problem] = []
+        self.files_in_error: set[Path] = set()
 
     def _name(self, path: Path) -> str:
         try:
@@ -60,6 +62,8 @@ class _Report:
 
     def error(self, path: Path, line: int, message: str) -> None:
         self.problems.append(Problem(self._name(path), line, "error", message))
+        if path.is_file():
+            self.files_in_error.add(path)
 
     def warning(self, path: Path, line: int, message: str) -> None:
         self.problems.append(Problem(self._name(path), line, "warning", message))
@@ -95,7 +99,8 @@ def check_content(settings: dict) -> list[Problem]:
         sources.append(source)
         _check_metadata(source, is_article(path, settings), settings, report)
     _check_duplicate_slugs(sources, settings, report)
-    output_files = _built_site(settings, report)
+    # Build without the files already in error, so one bad file cannot stop the link check.
+    output_files = _built_site(settings, report.files_in_error, report)
     for source in sources:
         _check_body(source, settings, output_files, report)
     return sorted(set(report.problems))
@@ -188,12 +193,13 @@ def _check_duplicate_slugs(sources: list[SourceFile], settings: dict, report: _R
             seen[key] = source
 
 
-def _built_site(settings: dict, report: _Report) -> set[str] | None:
+def _built_site(settings: dict, skip: set[Path], report: _Report) -> set[str] | None:
     """Relative paths of every file a build writes, or None when the build fails."""
+    ignore = list(settings.get("IGNORE_FILES", [])) + [glob.escape(p.name) for p in skip]
     with tempfile.TemporaryDirectory(prefix="dorpsplein-check-") as tmp:
         try:
             build(dict(settings, OUTPUT_PATH=tmp, LOAD_CONTENT_CACHE=False, CACHE_CONTENT=False,
-                       DELETE_OUTPUT_DIRECTORY=False), quiet=True)
+                       DELETE_OUTPUT_DIRECTORY=False, IGNORE_FILES=ignore), quiet=True)
         except DorpspleinError as exc:
             report.error(Path(settings["PATH"]), 1, f"the site could not be built, links not checked: {exc}")
             return None
