@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEBIAN_TEST_PACKAGES := chromium
 
-.PHONY: serve build check test clean venv
+.PHONY: serve build check test clean venv debian-test-packages
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,7 @@ debian-test-packages:
 	fi
 
 test: $(VENV)/.installed-dev debian-test-packages
+	$(PY) -m ruff check .
 	$(PY) -m pytest
 
 clean:
