@@ -34,7 +34,7 @@ DEFAULT_DATE_FORMAT = "%Y-%m-%d"
 WITH_FUTURE_DATES = False
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["dutch_dates", "expiry"]
+PLUGINS = ["dutch_dates", "expiry", "feeds"]
 
 # The welcome page (content/pages/welkom.md) is the home page; the blog lives at /blog/.
 INDEX_SAVE_AS = "blog/index.html"
@@ -64,13 +64,19 @@ PAGINATION_PATTERNS = (
 )
 SLUGIFY_SOURCE = "title"
 
-# Pelican's own feeds, until plugins/feeds replaces them.
-FEED_DOMAIN = PREVIEW_URL
-FEED_ALL_ATOM = "feeds/all.atom.xml"
-CATEGORY_FEED_ATOM = "feeds/categorie/{slug}.atom.xml"
+# Feeds are written by plugins/feeds (feedgen; see its README for FEEDS_* settings).
+# Pelican's own feeds are off: it would refuse to overwrite ours.
+FEED_ALL_ATOM = None
+FEED_ALL_RSS = None
+CATEGORY_FEED_ATOM = None
+CATEGORY_FEED_RSS = None
+TAG_FEED_ATOM = None
+TAG_FEED_RSS = None
 TRANSLATION_FEED_ATOM = None
+TRANSLATION_FEED_RSS = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
+FEEDS_MAX_ITEMS = 50
 
 MARKDOWN = {
     "extension_configs": {

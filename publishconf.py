@@ -7,7 +7,6 @@ sys.path.append(os.path.dirname(__file__))
 from pelicanconf import *  # noqa: E402,F403
 
 SITEURL = "https://dorpsplein.voorbeeld.nl"
-FEED_DOMAIN = SITEURL
 RELATIVE_URLS = False
 # Drafts are previews for staff; the live site never carries them.
 DRAFT_SAVE_AS = ""

@@ -1,0 +1,145 @@
+"""Writing a Feed as Atom, RSS 2.0 (feedgen) and JSON Feed 1.1, byte-identical for unchanged content.
+
+Any plugin that has a list of FeedItems (the site, a category, the periodic
+overviews) writes its feeds with `write_feed`, so every feed of the site looks
+and behaves the same.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+from feedgen.feed import FeedGenerator
+from lxml import etree
+
+from . import __version__
+from .jsonfeed import Feed, feed_to_json
+
+# An empty feed has no newest item; a fixed date keeps its bytes stable between builds.
+EMPTY_FEED_UPDATED = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+XHTML = "http://www.w3.org/1999/xhtml"
+ATOM = "http://www.w3.org/2005/Atom"
+
+
+def _generator(feed: Feed) -> FeedGenerator:
+    fg = FeedGenerator()
+    fg.load_extension("dc", atom=False, rss=True)  # dc:creator: RSS <author> needs an e-mail address
+    fg.id(feed.feed_url)
+    fg.title(feed.title)
+    fg.subtitle(feed.description)
+    fg.link(href=feed.feed_url, rel="self")
+    fg.link(href=feed.home_page_url, rel="alternate")  # last: feedgen takes the last link as RSS <link>
+    fg.language(feed.language)
+    fg.generator("Dorpsplein", version=__version__)
+    if feed.author:
+        fg.author({"name": feed.author})
+    if feed.icon:
+        fg.icon(feed.icon)
+        fg.logo(feed.icon)
+    updated = feed.updated or EMPTY_FEED_UPDATED
+    fg.updated(updated)
+    fg.lastBuildDate(updated)
+    for item in feed.items:
+        entry = fg.add_entry(order="append")  # feedgen prepends by default; items come newest first
+        entry.id(item.id)
+        entry.guid(item.id, permalink=item.id == item.url)
+        entry.title(item.title)
+        entry.link(href=item.url, rel="alternate")
+        entry.published(item.date_published)
+        entry.updated(item.updated)
+        if item.summary:
+            entry.summary(item.summary)
+        entry.content(item.content_html, type="html")
+        for name in item.authors:
+            entry.author({"name": name})
+            entry.dc.dc_creator(name)
+        terms = [item.category] if item.category else []
+        for term in terms + [t for t in item.tags if t not in terms]:
+            entry.category(term=term, label=term)
+        if item.image:
+            entry.enclosure(item.image, item.image_length or 0, item.image_type or "image/jpeg")
+    return fg
+
+
+def _fix_atom_entry_links(root, feed: Feed) -> None:
+    """feedgen 1.0.0 drops rel/type/length from entry links; write them ourselves."""
+    for entry, item in zip(root.iterfind(f"{{{ATOM}}}entry"), feed.items, strict=True):
+        for link in entry.findall(f"{{{ATOM}}}link"):
+            entry.remove(link)
+        position = entry.index(entry.find(f"{{{ATOM}}}title")) + 1
+        links = [{"rel": "alternate", "type": "text/html", "href": item.url}]
+        if item.image:
+            links.append({"rel": "enclosure", "type": item.image_type or "image/jpeg",
+                          "length": str(item.image_length or 0), "href": item.image})
+        for offset, attributes in enumerate(links):
+            entry.insert(position + offset, etree.Element(f"{{{ATOM}}}link", attributes))
+
+
+def _with_reading_aids(xml: bytes, stylesheet: str | None, note_html: str | None, root_tag: str) -> bytes:
+    """Add an xml-stylesheet (CSS, not XSLT) and a short Dutch explanation for people who open the feed.
+
+    The explanation is an XHTML element in its own namespace: feed readers skip
+    foreign elements, browsers render it (with working links) through the CSS.
+    """
+    root = etree.fromstring(xml, etree.XMLParser(remove_blank_text=True))
+    if note_html:
+        note = etree.fromstring(f'<div xmlns="{XHTML}" class="feed-note">{note_html}</div>')
+        parent = root if root_tag == "feed" else root.find("channel")
+        parent.insert(0, note)
+    if stylesheet:
+        root.addprevious(etree.ProcessingInstruction("xml-stylesheet", f'type="text/css" href="{stylesheet}"'))
+    return etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def render_atom(feed: Feed, stylesheet: str | None = None, note_html: str | None = None) -> bytes:
+    root = etree.fromstring(_generator(feed).atom_str())
+    _fix_atom_entry_links(root, feed)
+    return _with_reading_aids(etree.tostring(root), stylesheet, note_html, "feed")
+
+
+def render_rss(feed: Feed, stylesheet: str | None = None, note_html: str | None = None) -> bytes:
+    return _with_reading_aids(_generator(feed).rss_str(), stylesheet, note_html, "rss")
+
+
+def render_json(feed: Feed) -> bytes:
+    return (json.dumps(feed_to_json(feed), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, then rename: readers never see half a feed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_feed(feed: Feed, output: Path, paths: dict[str, str | None], site_url: str,
+               stylesheet: str | None = None, note_html: str | None = None) -> list[Path]:
+    """Write `feed` in each format that has a path in `paths` ({"atom": …, "rss": …, "json": …}).
+
+    Each file names itself as `feed_url` (`site_url` + its path), whatever `feed.feed_url` was.
+    """
+    renderers = {
+        "atom": lambda f: render_atom(f, stylesheet, note_html),
+        "rss": lambda f: render_rss(f, stylesheet, note_html),
+        "json": render_json,
+    }
+    written = []
+    for kind, relpath in paths.items():
+        if relpath:
+            target = output / relpath
+            own = replace(feed, feed_url=f"{site_url.rstrip('/')}/{relpath.lstrip('/')}")
+            write_atomically(target, renderers[kind](own))
+            written.append(target)
+    return written
