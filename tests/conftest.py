@@ -66,9 +66,11 @@ def runner() -> CliRunner:
 def demo_url(tmp_path_factory):
     """The demo site, built and served on a free port for this test session."""
     out = tmp_path_factory.mktemp("browser") / "output"
-    build(load_settings(output=out, extra={"CACHE_PATH": str(out.parent / "cache")}))
-    server = start_server(out, 0)
-    yield f"http://127.0.0.1:{server.server_address[1]}"
+    out.mkdir()
+    server = start_server(out, 0)  # first, so the build knows its preview address
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    build(load_settings(output=out, extra={"CACHE_PATH": str(out.parent / "cache"), "PREVIEW_URL": url}))
+    yield url
     server.shutdown()
     server.server_close()
 
