@@ -178,5 +178,37 @@ def check(content):
         sys.exit(1)
 
 
+@cli.command()
+@click.argument("logs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write this run's report (files, malformed lines, months) as JSON here.")
+@click.option("--state", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of the monthly aggregates and read positions (default: STATISTICS_STATE_PATH).")
+def analytics(logs, json_path, state):
+    """Count visits from web-server access logs (combined format, plain or .gz), without cookies.
+
+    Only new lines are read: a rerun counts every line once, also after log rotation. Writes
+    monthly aggregates (no addresses, user agents or hashes) to state/analytics/YYYY-MM.json.
+
+    \b
+    Example:
+      python tasks.py analytics /var/log/nginx/access.log*
+      python tasks.py analytics access.log.2.gz access.log.1 access.log --json run.json
+    """
+    from dorpsplein.analytics import analyse, shape_from_settings
+    from dorpsplein.analytics.summary import report_json, summary_lines
+    from dorpsplein.analytics_schema import write_json_atomically
+
+    settings = load_settings()
+    state = state or ROOT / settings.get("STATISTICS_STATE_PATH", "state/analytics")
+    report = analyse(list(logs), state, shape_from_settings(settings))
+    for warning in report.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    for line in summary_lines(report):
+        click.echo(line)
+    if json_path:
+        write_json_atomically(json_path, report_json(report))
+
+
 if __name__ == "__main__":
     cli()

@@ -1,0 +1,57 @@
+"""One line of an nginx/Apache "combined" access log, parsed as fast as Python allows.
+
+    203.0.113.7 - - [28/Nov/2026:13:55:36 +0100] "GET /blog/ HTTP/1.1" 200 5120 "https://www.google.nl/" "Mozilla/5.0 …"
+
+Lines stay bytes: only the few fields that end up in an aggregate are ever decoded. The day is
+the calendar day of the server's own timestamp (its local time, as written in the log).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+# nginx escapes a quote inside a field as \x22 and Apache as \"; both are allowed inside the quotes.
+_QUOTED = rb'"((?:[^"\\]|\\.)*)"'
+COMBINED = re.compile(
+    rb"(\S+) \S+ \S+ \[([^\]]*)\] " + _QUOTED + rb" ([1-5]\d\d) (?:\d+|-) " + _QUOTED + rb" " + _QUOTED + rb"\s*$"
+)
+
+_MONTHS = {name.encode(): number for number, name in enumerate(
+    ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), start=1)}
+_DATE = re.compile(rb"(\d{2})/([A-Z][a-z]{2})/(\d{4})$")
+TIMESTAMP_LENGTH = len(b"28/Nov/2026:13:55:36 +0100")
+
+
+def day_of(date: bytes) -> str | None:
+    """'28/Nov/2026' (the first 11 bytes of a log timestamp) → '2026-11-28'; None when it is no date."""
+    match = _DATE.match(date)
+    if not match or match[2] not in _MONTHS:
+        return None
+    try:
+        return datetime.date(int(match[3]), _MONTHS[match[2]], int(match[1])).isoformat()
+    except ValueError:
+        return None
+
+
+def sort_key(timestamp: bytes) -> str | None:
+    """A string that sorts log timestamps in time order (to second precision, in UTC)."""
+    day = day_of(timestamp[:11])
+    if day is None or len(timestamp) != TIMESTAMP_LENGTH:
+        return None
+    try:
+        hours, minutes, seconds = (int(part) for part in timestamp[12:20].split(b":"))
+        sign = 1 if timestamp[21:22] == b"+" else -1
+        offset = sign * (int(timestamp[22:24]) * 60 + int(timestamp[24:26]))
+    except ValueError:
+        return None
+    local = datetime.datetime.fromisoformat(day) + datetime.timedelta(hours=hours, minutes=minutes, seconds=seconds)
+    return (local - datetime.timedelta(minutes=offset)).isoformat()
+
+
+def split_request(request: bytes) -> tuple[bytes, bytes] | None:
+    """'GET /pad?x=1 HTTP/1.1' → (b'GET', b'/pad?x=1'); None for garbage (TLS probes, '-')."""
+    parts = request.split(b" ")
+    if len(parts) != 3 or not parts[1].startswith(b"/"):
+        return None
+    return parts[0], parts[1]
