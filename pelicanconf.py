@@ -109,5 +109,22 @@ FOOTER_LINKS = [
 # Content check (`tasks.py check`): titles longer than this get a warning.
 CHECK_TITLE_MAX_LENGTH = 80
 
+# Forms service (dorpsplein/forms/README.md): newsletter sign-up, unsubscribe, contact form.
+# Secrets (DORPSPLEIN_SECRET_KEY, DORPSPLEIN_SMTP_URL, DORPSPLEIN_DATABASE_URL) come from the environment only.
+FORMS_URL = "http://127.0.0.1:8001"  # production: set DORPSPLEIN_FORMS_URL (or FORMS_URL in publishconf)
+FORMS_ALLOWED_ORIGINS = []  # pages on other addresses that may post to the service, besides SITEURL
+FORMS_RATE_LIMIT = "10 per minute; 50 per hour"  # per client address, for sign-up and contact
+FORMS_CONFIRM_HOURS = 48  # how long a confirmation link works
+FORMS_PRUNE_DAYS = 7  # `newsletter subscribers prune` deletes sign-ups unconfirmed for this long
+FORMS_PROXY_COUNT = 0  # reverse proxies in front of the service that set X-Forwarded-For
+# The consent text people agree to; change the version whenever the text changes (AVG art. 7 proof).
+FORMS_CONSENT_VERSION = "2026-11-28"
+FORMS_CONSENT_TEXT = ("Ik wil de nieuwsbrief van Gemeente Voorbeeld per e-mail ontvangen. De gemeente gebruikt "
+                      "mijn e-mailadres alleen daarvoor. Ik kan me altijd afmelden via de link onder elke nieuwsbrief.")
+NEWSLETTER_LISTS = {"extern": "Nieuwsbrief van Gemeente Voorbeeld", "intern": "Interne nieuwsbrief"}
+FORMS_SIGNUP_LISTS = ["extern"]  # the lists visitors can sign up for on the site
+CONTACT_EMAIL = "info@voorbeeld.nl"  # receives the contact form's messages (Reply-To: the sender)
+MAIL_FROM = "Gemeente Voorbeeld <nieuwsbrief@voorbeeld.nl>"
+
 DIRECT_TEMPLATES = ["index", "tags", "categories", "authors", "archives", "404"]
 globals()["404_SAVE_AS"] = "404.html"  # a name Python cannot spell as a variable

@@ -1,0 +1,160 @@
+"""The service's addresses (Dutch, like the site): sign-up, confirmation, unsubscribe, contact, health."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, request
+from flask_limiter import Limiter
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..errors import DorpspleinError
+from ..subscribers import (
+    CONFIRMED,
+    PENDING,
+    ConfirmOutcome,
+    add_pending,
+    confirm,
+    schema_version,
+    subscriber_by_key,
+    unsubscribe,
+)
+from .app import error_page, from_the_site, render, state
+from .contact import mail_message, store_message
+from .emails import already_subscribed_email, confirmation_email
+from .tokens import InvalidToken, confirm_url, read_confirm_token, read_unsubscribe_token, unsubscribe_url
+from .validation import clean_contact, clean_signup, honeypot_filled
+
+logger = logging.getLogger(__name__)
+
+ONE_CLICK = "One-Click"  # RFC 8058: the POST body carries List-Unsubscribe=One-Click
+
+BAD_LINK = ("Deze link werkt niet", "De link is niet compleet of klopt niet. Gebruik de hele link uit de e-mail; "
+            "kopieer hem eventueel in zijn geheel naar de adresbalk van uw browser.")
+EXPIRED_LINK = ("Deze link is verlopen", "De bevestigingslink is {hours} uur geldig en die tijd is voorbij. "
+                "Meld u opnieuw aan via de website; u krijgt dan een nieuwe link.")
+USED_LINK = ("Deze link is al gebruikt", "Met deze link is uw aanmelding al bevestigd. U hoeft niets meer te doen.")
+STALE_LINK = ("Deze link werkt niet meer", "Deze aanmelding bestaat niet meer of is vervangen. "
+              "Meld u opnieuw aan via de website als u de nieuwsbrief wilt ontvangen.")
+
+
+def _checked_confirmation(token: str):
+    """The token and its subscriber, or the error page that explains why the link does not work."""
+    config, now = state().config, state().clock()
+    try:
+        data = read_confirm_token(config.secret_key, token)
+    except InvalidToken:
+        return None, None, error_page(400, *BAD_LINK)
+    if now - data.issued_at > config.confirm_max_age:
+        title, text = EXPIRED_LINK
+        return None, None, error_page(410, title, text.format(hours=config.confirm_hours))
+    subscriber = subscriber_by_key(state().engine, data.key)
+    if subscriber is not None and subscriber.status == CONFIRMED:
+        return None, None, error_page(410, *USED_LINK)
+    if subscriber is None or subscriber.status != PENDING or subscriber.nonce != data.nonce:
+        return None, None, error_page(410, *STALE_LINK)
+    return data, subscriber, None
+
+
+def register_views(app: Flask, limiter: Limiter) -> None:
+    config = app.extensions["dorpsplein_forms"].config
+    rate_limit = limiter.shared_limit(config.rate_limit, scope="forms")  # one budget per client for all forms
+
+    @app.post("/aanmelden")
+    @rate_limit
+    @from_the_site
+    def signup():
+        if honeypot_filled(request.form):  # answer as usual, so the robot learns nothing
+            logger.info("sign-up with the honeypot field filled in: ignored")
+            return render("aanmelden_bedankt.html")
+        values, errors = clean_signup(request.form, config.signup_lists)
+        if errors:
+            return render("aanmelden_fout.html", 422, form_values=values, form_errors=errors)
+        now = state().clock()
+        subscriber = add_pending(state().engine, values["email"], values["list"], now)
+        if subscriber.status == CONFIRMED:
+            link = unsubscribe_url(config.forms_url, config.secret_key, subscriber.key)
+            message = already_subscribed_email(config, subscriber.email, subscriber.list_name, link, now)
+        else:
+            link = confirm_url(config.forms_url, config.secret_key, subscriber.key, subscriber.nonce,
+                               config.consent_version)
+            message = confirmation_email(config, subscriber.email, subscriber.list_name, link, now)
+        try:
+            state().send(message)
+        except DorpspleinError as exc:
+            logger.error("confirmation e-mail for subscriber %s not sent: %s", subscriber.key, exc)
+            return error_page(503, "E-mail niet verstuurd", "We konden u nu geen e-mail sturen. Probeer het over "
+                                                            "een paar minuten opnieuw.")
+        return render("aanmelden_bedankt.html")
+
+    @app.get("/bevestigen/<token>")
+    def confirm_page(token):
+        data, subscriber, problem = _checked_confirmation(token)
+        if problem:
+            return problem
+        return render("bevestigen.html", email=subscriber.email,
+                      list_label=config.newsletter_lists.get(subscriber.list_name, subscriber.list_name))
+
+    @app.post("/bevestigen/<token>")
+    @from_the_site
+    def confirm_subscription(token):
+        data, subscriber, problem = _checked_confirmation(token)
+        if problem:
+            return problem
+        outcome = confirm(state().engine, data.key, data.nonce, data.consent_version, state().clock())
+        if outcome is ConfirmOutcome.ALREADY_CONFIRMED:
+            return error_page(410, *USED_LINK)
+        if outcome is ConfirmOutcome.INVALID:
+            return error_page(410, *STALE_LINK)
+        return render("bevestigd.html", unsubscribe_link=unsubscribe_url(config.forms_url, config.secret_key,
+                                                                         data.key),
+                      list_label=config.newsletter_lists.get(subscriber.list_name, subscriber.list_name))
+
+    @app.get("/afmelden/<token>")
+    def unsubscribe_page(token):
+        try:
+            key = read_unsubscribe_token(config.secret_key, token)
+        except InvalidToken:
+            return error_page(400, *BAD_LINK)
+        subscriber = subscriber_by_key(state().engine, key)
+        done = subscriber is None or subscriber.status not in (PENDING, CONFIRMED)
+        label = config.newsletter_lists.get(subscriber.list_name, "") if subscriber else ""
+        return render("afmelden.html", already=done, list_label=label)
+
+    # RFC 8058 one-click: mail providers POST here without cookies, login or Origin; so does our button.
+    @app.post("/afmelden/<token>")
+    @limiter.exempt
+    def unsubscribe_now(token):
+        try:
+            key = read_unsubscribe_token(config.secret_key, token)
+        except InvalidToken:
+            return error_page(400, *BAD_LINK)
+        if request.form.get("List-Unsubscribe") != ONE_CLICK:
+            return error_page(400, "Afmelden niet gelukt", "Gebruik de knop 'Afmelden' op de vorige pagina.")
+        unsubscribe(state().engine, key, state().clock())
+        return render("afgemeld.html")
+
+    @app.post("/contact")
+    @rate_limit
+    @from_the_site
+    def contact():
+        if honeypot_filled(request.form):
+            logger.info("contact message with the honeypot field filled in: ignored")
+            return render("contact_bedankt.html", name="")
+        values, errors = clean_contact(request.form)
+        if errors:
+            return render("contact_fout.html", 422, form_values=values, form_errors=errors)
+        now = state().clock()
+        message_id = store_message(state().engine, values, now)
+        mail_message(state().engine, config, state().send, message_id, now)
+        return render("contact_bedankt.html", name=values["name"])
+
+    @app.get("/gezondheid")
+    @limiter.exempt
+    def health():
+        try:
+            version = schema_version(state().engine)
+        except SQLAlchemyError as exc:
+            logger.error("health check: database unavailable: %s", exc)
+            return jsonify(status="error", database="unavailable"), 503
+        return jsonify(status="ok", database="ok", schema_version=version)
