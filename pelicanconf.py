@@ -8,6 +8,13 @@ Production overrides live in publishconf.py.
 SITENAME = "Dorpsplein Gemeente Voorbeeld"
 SITESUBTITLE = "Het online dorpsplein van Gemeente Voorbeeld"
 MUNICIPALITY = "Gemeente Voorbeeld"
+# Theme (theme/README.md): brand colours become design tokens; the build checks their contrast.
+THEME_BRAND_COLOR = "#0b4f8a"
+THEME_BRAND_TEXT_COLOR = "#ffffff"
+THEME_LINK_COLOR = "#0b4f8a"
+THEME_LOGO = "theme/images/logo.svg"
+# Language of the theme's buttons and labels (theme/strings/<lang>.toml).
+UI_LANG = "nl"
 AUTHOR = "Redactie Gemeente Voorbeeld"
 SITEURL = ""
 # Where `serve` shows the site; used wherever an absolute URL is needed in a
@@ -34,7 +41,7 @@ DEFAULT_DATE_FORMAT = "%Y-%m-%d"
 WITH_FUTURE_DATES = False
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["dutch_dates", "expiry", "feeds"]
+PLUGINS = ["dutch_dates", "expiry", "feeds", "ui_strings", "theme_tokens"]
 
 # The welcome page (content/pages/welkom.md) is the home page; the blog lives at /blog/.
 INDEX_SAVE_AS = "blog/index.html"
