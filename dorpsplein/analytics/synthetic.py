@@ -54,7 +54,8 @@ AGGREGATORS = {"Feedly": "Feedly/1.0 (+http://www.feedly.com/fetcher.html; {n} s
                            "(Mozilla/5.0 (Macintosh; Intel Mac OS X 10_7_1) AppleWebKit/534.48.3)"}
 SELF_HOSTED_READER = "Mozilla/5.0 (compatible; Miniflux/2.2.{b}; +https://miniflux.app)"
 # (class, name shown, referrer, query added to the first page)
-ENTRANCES = [("search", "Google", "https://www.google.nl/", ""), ("search", "DuckDuckGo", "https://duckduckgo.com/", ""),
+ENTRANCES = [("search", "Google", "https://www.google.nl/", ""),
+             ("search", "DuckDuckGo", "https://duckduckgo.com/", ""),
              ("search", "Bing", "https://www.bing.com/search?q=gemeente", ""),
              ("social", "Mastodon", "-", "?utm_source=mastodon"), ("social", "Facebook", "https://l.facebook.com/", ""),
              ("social", "LinkedIn", "https://www.linkedin.com/", ""), ("social", "Bluesky", "https://bsky.app/", ""),
@@ -92,8 +93,10 @@ class Generator:
     """Writes `lines` log lines over consecutive days from `start`, recording the truth."""
 
     def __init__(self, seed: int = 2026, start: datetime.date = datetime.date(2026, 11, 1),
-                 agents: int = 1500, addresses: int = 60_000, malformed_every: int = 20_000):
+                 agents: int = 1500, addresses: int = 60_000, malformed_every: int = 20_000,
+                 posts: list[str] | None = None):
         self.rng = random.Random(seed)
+        self.posts = posts or POSTS
         self.start = start
         self.malformed_every = malformed_every
         rng = self.rng
@@ -140,13 +143,13 @@ class Generator:
                         ip = rng.choice(self.addresses)
                     kind, name, referrer, query = rng.choice(ENTRANCES)
                 for n in range(rng.randint(1, 4)):
-                    path = rng.choice(POSTS + PAGES)
+                    path = rng.choice(self.posts + PAGES)
                     first = n == 0
                     status = 304 if rng.random() < 0.1 else 200
                     ref = referrer if first else SITE + "/"
                     emit(at(t), f"GET {path}{query if first else ''} HTTP/2.0", status, ref, ua, "people")
                     counts["page_views"] += 1
-                    if path in POSTS:
+                    if path in self.posts:
                         truth.posts[path] += 1
                     if (ip, ua) not in seen:
                         seen[ip, ua] = (device, kind, name, referrer, query)
@@ -163,11 +166,11 @@ class Generator:
                     t += rng.uniform(5, 90)
             elif roll < 0.85:  # a crawler: exactly one line
                 ua = rng.choice(CRAWLERS)
-                path = rng.choice(POSTS + PAGES + BROKEN + ["/robots.txt", "/wp-login.php"])
+                path = rng.choice(self.posts + PAGES + BROKEN + ["/robots.txt", "/wp-login.php"])
                 status = 404 if path in BROKEN or path == "/wp-login.php" else 200
                 emit(at(t), f"GET {path} HTTP/1.1", status, "-", ua, "bots")
             elif roll < 0.93:  # a burst of link previews after a social post
-                post = rng.choice(POSTS)
+                post = rng.choice(self.posts)
                 for _ in range(rng.randint(5, 15)):
                     ip = rng.choice(self.addresses)
                     ua = rng.choice(LINK_PREVIEWS).format(b=rng.randint(0, 5), host=rng.choice(INSTANCES))
@@ -209,3 +212,31 @@ class Generator:
         for readers in self.truth.subscribers.values():
             for key in [k for k in readers if k.startswith("_")]:
                 del readers[key]
+
+
+def main(argv=None) -> None:
+    """Write a synthetic log to stdout, e.g. for the demo month:
+
+        python -m dorpsplein.analytics.synthetic --lines 150000 --days 27 --site output > demo.log
+    """
+    import argparse
+    import sys
+    from pathlib import Path
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--lines", type=int, default=100_000)
+    parser.add_argument("--days", type=int, default=30)
+    parser.add_argument("--start", type=datetime.date.fromisoformat, default=datetime.date(2026, 11, 1))
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--site", type=Path, help="a built site: its posts (blog/YYYY/MM/slug/) are the pages read")
+    args = parser.parse_args(argv)
+    posts = None
+    if args.site:
+        posts = sorted("/" + p.parent.relative_to(args.site).as_posix() + "/"
+                       for p in args.site.glob("blog/[0-9]*/[0-9]*/*/index.html"))
+    generator = Generator(seed=args.seed, start=args.start, posts=posts)
+    sys.stdout.writelines(generator.lines(args.lines, days=args.days))
+
+
+if __name__ == "__main__":
+    main()
