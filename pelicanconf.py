@@ -41,7 +41,7 @@ DEFAULT_DATE_FORMAT = "%Y-%m-%d"
 WITH_FUTURE_DATES = False
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["dutch_dates", "expiry", "feeds", "ui_strings", "theme_tokens"]
+PLUGINS = ["dutch_dates", "expiry", "feeds", "ui_strings", "theme_tokens", "statistics"]
 
 # The welcome page (content/pages/welkom.md) is the home page; the blog lives at /blog/.
 INDEX_SAVE_AS = "blog/index.html"
@@ -135,3 +135,7 @@ MAIL_FROM = "Gemeente Voorbeeld <nieuwsbrief@voorbeeld.nl>"
 
 DIRECT_TEMPLATES = ["index", "tags", "categories", "authors", "archives", "404"]
 globals()["404_SAVE_AS"] = "404.html"  # a name Python cannot spell as a variable
+
+# Statistics page /statistieken/ (plugins/statistics), built from the monthly aggregates that
+# `tasks.py analytics` writes; a relative path is taken from the project folder.
+STATISTICS_STATE_PATH = "state/analytics"
