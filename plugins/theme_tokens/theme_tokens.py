@@ -52,7 +52,7 @@ PAIRS = [
     ("--dp-button-background-color", "--dp-document-background-color", 3.0, "buttons against the page"),
     ("--dp-focus-color", "--dp-focus-background-color", 4.5, "focused links"),
     ("--dp-focus-outline-color", "--dp-document-background-color", 3.0, "the focus outline"),
-    ("--dp-focus-inverse-color", "--dp-page-header-background-color", 3.0, "the focus ring in the header"),
+    ("--dp-focus-background-color", "--dp-page-header-background-color", 3.0, "focused links in the header"),
     ("--dp-form-control-border-color", "--dp-form-control-background-color", 3.0, "form field borders"),
     ("--dp-form-field-invalid-color", "--dp-document-background-color", 4.5, "error messages"),
     ("--dp-notice-expired-color", "--dp-notice-expired-background-color", 4.5, "the expired note"),
@@ -110,11 +110,12 @@ def check_contrast(tokens: dict[str, str], sources: dict[str, str]) -> list[Find
         bg, bg_chain = resolve(tokens, bg_name)
         if parse_hex(fg or "") is None or parse_hex(bg or "") is None:
             continue  # not in this theme, or not a plain colour
-        named = [f'{sources[t]} = "{tokens[t]}"' for t in fg_chain + bg_chain if t in sources]
-        subject = " with ".join(named) if named else f"theme tokens {fg_name} and {bg_name}"
+        named = [" and ".join(f'{sources[t]} = "{tokens[t]}"' for t in chain if t in sources)
+                 for chain in (fg_chain, bg_chain)]
+        subject = " on ".join(n for n in named if n) or f"theme tokens {fg_name} and {bg_name}"
         ratio = contrast_ratio(fg, bg)
         findings.append(Finding(f"{subject}: {what} ({fg} on {bg}): contrast {format_ratio(ratio)}; "
-                                f"WCAG 2.1 AA needs at least {minimum:g}:1", ratio >= minimum, bool(named)))
+                                f"WCAG 2.1 AA needs at least {minimum:g}:1", ratio >= minimum, any(named)))
     return findings
 
 

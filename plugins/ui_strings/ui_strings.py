@@ -80,6 +80,9 @@ def install(generator) -> None:
         return
     options = _settings(generator.settings)
     folder = options["UI_STRINGS_PATH"]
+    if not (folder / f"{BASE_LANG}.toml").is_file():  # a theme without a strings table, e.g. Pelican's own
+        logger.debug("ui_strings: no %s; templates get no `t`", folder / f"{BASE_LANG}.toml")
+        return
     table = load_table(folder, options["UI_LANG"])
     env.globals["t"] = make_translator(table, str(folder / f"{BASE_LANG}.toml"))
     env.globals["ui_lang"] = options["UI_LANG"]
