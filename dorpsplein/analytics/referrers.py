@@ -53,14 +53,14 @@ def classify_host(host: str, site_hosts: frozenset[str]) -> tuple[str | None, st
     """(class, name) of a referrer host; (None, None) for the site itself."""
     if host in site_hosts:
         return INTERNAL, None
+    if _WEBMAIL.match(host):  # before search engines: mail.google.com is Gmail, not Google search
+        return NEWSLETTER, None
     for name, pattern in _SEARCH:
         if pattern.search(host):
             return SEARCH, name
     for name, pattern in _SOCIAL:
         if pattern.search(host):
             return SOCIAL, name
-    if _WEBMAIL.match(host):
-        return NEWSLETTER, None
     return OTHER, host
 
 

@@ -1,0 +1,111 @@
+"""Log lines, user agents and referrers: each rule on real-world examples."""
+
+from __future__ import annotations
+
+import pytest
+
+from dorpsplein.analytics.logline import COMBINED, day_of, split_request
+from dorpsplein.analytics.referrers import ReferrerClassifier
+from dorpsplein.analytics.useragents import BOT, FEED, PERSON, AgentClassifier
+
+from .conftest import CHROME, IPHONE
+
+
+@pytest.mark.parametrize("text", [
+    '2001:db8::1 - - [28/Nov/2026:13:55:36 +0100] "GET /blog/ HTTP/2.0" 200 5120 "-" "Mozilla/5.0"',
+    '203.0.113.9 - jan [28/Nov/2026:13:55:36 -0500] "GET /a\\"b HTTP/1.1" 404 - "https://x.example/" "ua \\"q\\""',
+    '203.0.113.9 - - [28/Nov/2026:13:55:36 +0100] "\\x16\\x03\\x01" 400 157 "-" "-"',
+])
+def test_combined_lines_parse(text):
+    fields = COMBINED.match(text.encode())
+    assert fields is not None
+    assert day_of(fields[2][:11]) == "2026-11-28"
+
+
+@pytest.mark.parametrize("text", [
+    "",
+    "garbage",
+    '203.0.113.9 - - [28/Nov/2026:13:55:36 +0100] "GET / HTTP/1.1" 200 512',  # common, not combined
+    '203.0.113.9 - - [28/Nov/2026:13:55:36 +0100] "GET / HTTP/1.1" 999 512 "-" "-"',  # no such status
+    '203.0.113.9 - - [28/Nov/2026:13:55:36 +0100] "GET / HTTP/1.1" 200 512 "-" "-" trailing',
+])
+def test_other_lines_do_not(text):
+    assert COMBINED.match(text.encode()) is None
+
+
+@pytest.mark.parametrize("date, day", [(b"28/Nov/2026", "2026-11-28"), (b"01/Jan/2027", "2027-01-01"),
+                                       (b"31/Feb/2026", None), (b"28/Foo/2026", None), (b"2026-11-28!", None)])
+def test_dates(date, day):
+    assert day_of(date) == day
+
+
+def test_requests():
+    assert split_request(b"GET /pad?x=1 HTTP/1.1") == (b"GET", b"/pad?x=1")
+    assert split_request(b"-") is None
+    assert split_request(b"GET http://elders.example/ HTTP/1.1") is None  # a proxy probe, not our page
+
+
+AGENTS = [
+    (CHROME, PERSON, "desktop", None, None),
+    (IPHONE, PERSON, "mobile", None, None),
+    ("Mozilla/5.0 (iPad; CPU OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 "
+     "Mobile/15E148 Safari/604.1", PERSON, "tablet", None, None),
+    ("Mozilla/5.0 (Linux; Android 14; SM-X710) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 "
+     "Safari/537.36", PERSON, "tablet", None, None),
+    ("Mozilla/5.0 (Linux; Android 15; Pixel 9) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 "
+     "Mobile Safari/537.36", PERSON, "mobile", None, None),
+    ("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", BOT, "other", None, None),
+    ("python-requests/2.32.3", BOT, "other", None, None),
+    ("-", BOT, "other", None, None),
+    ("Feedly/1.0 (+http://www.feedly.com/fetcher.html; 42 subscribers; like FeedFetcher-Google)",
+     FEED, "other", "Feedly", 42),
+    ("NewsBlur Feed Fetcher - 5 subscribers - https://www.newsblur.com/site/1/x (Mozilla/5.0)",
+     FEED, "other", "NewsBlur", 5),
+    ("Mozilla/5.0 (compatible; theoldreader.com; 3 subscribers; feed-id=1)", FEED, "other", "The Old Reader", 3),
+    ("Lezer/2.0 (+https://lezer.example; 17 subscribers)", FEED, "other", "Lezer", 17),
+    ("Mozilla/5.0 (compatible; Miniflux/2.2.3; +https://miniflux.app)", FEED, "other", "Miniflux", None),
+]
+
+
+@pytest.mark.parametrize("ua, kind, device, aggregator, subscribers", AGENTS, ids=[a[0][:40] for a in AGENTS])
+def test_user_agents(ua, kind, device, aggregator, subscribers):
+    agent = AgentClassifier()(ua.encode())
+    assert (agent.kind, agent.device, agent.aggregator, agent.subscribers) == (kind, device, aggregator, subscribers)
+
+
+@pytest.mark.parametrize("ua", ["http.rb/5.2.0 (Mastodon/4.3.2; +https://mastodon.nl/)",
+                                "Mozilla/5.0 (compatible; Bluesky Cardyb/1.1; +mailto:support@bsky.app)",
+                                "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
+                                "WhatsApp/2.23.20.0 A"])
+def test_link_preview_fetchers_are_bots(ua):
+    agent = AgentClassifier()(ua.encode())
+    assert (agent.kind, agent.link_preview) == (BOT, True)
+
+
+def test_each_agent_is_classified_once():
+    classify = AgentClassifier()
+    first = classify(CHROME.encode())
+    assert classify(CHROME.encode()) is first
+    assert len(classify) == 1
+
+
+@pytest.mark.parametrize("referrer, query, expected", [
+    ("https://www.google.nl/", "", ("search", "Google")),
+    ("https://www.google.co.uk/search?q=x", "", ("search", "Google")),
+    ("https://duckduckgo.com/", "", ("search", "DuckDuckGo")),
+    ("https://l.facebook.com/l.php?u=x", "", ("social", "Facebook")),
+    ("https://mastodon.social/@gemeente", "", ("social", "Mastodon")),
+    ("https://social.overheid.nl/@voorbeeld", "", ("social", "Mastodon")),
+    ("https://bsky.app/profile/x", "", ("social", "Bluesky")),
+    ("https://t.co/abc", "", ("social", "X (Twitter)")),
+    ("-", "utm_source=mastodon", ("social", "Mastodon")),
+    ("-", "utm_medium=email&utm_source=nieuwsbrief", ("newsletter", None)),
+    ("https://mail.google.com/", "", ("newsletter", None)),
+    ("android-app://com.google.android.gm", "", ("newsletter", None)),
+    ("https://www.voorbeeld.nl/blog/", "", ("direct", None)),  # our own site: not a way in
+    ("-", "", ("direct", None)),
+    ("https://buurt.example.org/links", "", ("other_sites", "buurt.example.org")),
+    ("https://user@www.Example.COM:8443/x", "", ("other_sites", "example.com")),
+])
+def test_referrers(referrer, query, expected):
+    assert ReferrerClassifier(frozenset({"www.voorbeeld.nl"}))(referrer.encode(), query) == expected
