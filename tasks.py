@@ -210,5 +210,130 @@ def analytics(logs, json_path, state):
         write_json_atomically(json_path, report_json(report))
 
 
+@cli.group()
+def forms():
+    """The forms service: newsletter sign-up, confirmation, unsubscribe and the contact form.
+
+    \b
+    Example:
+      python tasks.py forms serve
+    """
+
+
+production_forms_option = click.option(
+    "--production", is_flag=True,
+    help="Use publishconf.py; requires DORPSPLEIN_SECRET_KEY and DORPSPLEIN_SMTP_URL.")
+
+
+@forms.command("serve")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(1, 65535),
+              help="Port on 127.0.0.1; in development FORMS_URL follows it.")
+@production_forms_option
+def forms_serve(port, production):
+    """Run the forms service on http://127.0.0.1:8001 (the site's forms post to it).
+
+    For development: without DORPSPLEIN_SMTP_URL the e-mails, with their links, are
+    printed here instead of sent. On a server, run it under a WSGI server instead
+    (dorpsplein/forms/README.md).
+
+    \b
+    Example:
+      python tasks.py forms serve --port 8001
+    """
+    from dorpsplein.forms.service import build_app, listen
+
+    server = listen(build_app(production, port), port)
+    click.echo(f"Forms service on http://127.0.0.1:{port}/ (Ctrl+C stops)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+@forms.command("resend")
+@production_forms_option
+def forms_resend(production):
+    """Mail the contact messages whose e-mail to CONTACT_EMAIL failed before; exit 1 if some still fail.
+
+    \b
+    Example:
+      python tasks.py forms resend --production
+    """
+    from dorpsplein.forms.service import resend_contact_messages
+
+    sent, unmailed = resend_contact_messages(production)
+    click.echo(f"Sent {sent} contact message(s); {unmailed} still unmailed")
+    if unmailed:
+        sys.exit(1)
+
+
+@cli.group()
+def newsletter():
+    """Newsletters and their subscribers.
+
+    \b
+    Example:
+      python tasks.py newsletter subscribers count
+    """
+
+
+@newsletter.group("subscribers")
+def newsletter_subscribers():
+    """The subscriber database (DORPSPLEIN_DATABASE_URL; default ~/.local/share/dorpsplein/subscribers.sqlite3).
+
+    \b
+    Example:
+      python tasks.py newsletter subscribers list --status confirmed
+    """
+
+
+@newsletter_subscribers.command("list")
+@click.option("--list", "list_name", help="Only this list, e.g. extern.")
+@click.option("--status", type=click.Choice(["pending", "confirmed", "unsubscribed"]), help="Only this status.")
+def subscribers_list(list_name, status):
+    """Print subscribers, one a line, tab-separated: e-mail, list, status, since, consent version.
+
+    \b
+    Example:
+      python tasks.py newsletter subscribers list --list extern --status confirmed
+    """
+    from dorpsplein.forms.service import subscribers
+
+    click.echo("email\tlist\tstatus\tsince\tconsent")
+    for row in subscribers(list_name, status):
+        since = row.unsubscribed_at or row.confirmed_at or row.requested_at
+        click.echo(f"{row.email}\t{row.list_name}\t{row.status}\t{since.isoformat(timespec='seconds')}\t"
+                   f"{row.consent_version or '-'}")
+
+
+@newsletter_subscribers.command("count")
+def subscribers_count():
+    """Print the number of subscribers per list and status.
+
+    \b
+    Example:
+      python tasks.py newsletter subscribers count
+    """
+    from dorpsplein.forms.service import subscriber_counts
+
+    for (list_name, status), number in subscriber_counts().items():
+        click.echo(f"{list_name}\t{status}\t{number}")
+
+
+@newsletter_subscribers.command("prune")
+@click.option("--days", type=click.IntRange(1), help="Age in days (default: FORMS_PRUNE_DAYS, 7).")
+def subscribers_prune(days):
+    """Delete sign-ups that were never confirmed (run daily, e.g. from cron).
+
+    \b
+    Example:
+      python tasks.py newsletter subscribers prune
+    """
+    from dorpsplein.forms.service import prune
+
+    deleted, days = prune(days)
+    click.echo(f"Deleted {deleted} sign-up(s) left unconfirmed for more than {days} days")
+
+
 if __name__ == "__main__":
     cli()

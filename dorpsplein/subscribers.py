@@ -163,7 +163,12 @@ def open_database(url: str | None = None) -> Engine:
         raise DorpspleinError(f"{DATABASE_URL_VARIABLE}: not a usable database URL ({exc})") from None
     if engine.dialect.name == "sqlite":
         if engine.url.database not in (None, "", ":memory:"):
-            Path(engine.url.database).parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(engine.url.database).parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DorpspleinError(f"{DATABASE_URL_VARIABLE}: cannot create the folder {folder} "
+                                      f"({exc.strerror})") from None
         _sqlite_transactions(engine)
     try:
         migrate(engine)

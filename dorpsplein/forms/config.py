@@ -97,6 +97,7 @@ def load_config(settings: Mapping, environ: Mapping[str, str] = os.environ, prod
     site_url = _absolute("SITEURL" if settings.get("SITEURL") else "PREVIEW_URL",
                          settings.get("SITEURL") or settings.get("PREVIEW_URL", ""))
     forms_url = _absolute("FORMS_URL", settings.get("FORMS_URL") or "")
+    secret_key = _secret_key(environ, production)
     smtp = smtp_config_from_env(environ)
     if production and smtp is None:
         raise DorpspleinError("DORPSPLEIN_SMTP_URL is not set; in production the service must send its e-mails "
@@ -121,12 +122,15 @@ def load_config(settings: Mapping, environ: Mapping[str, str] = os.environ, prod
     for name in ("CONTACT_EMAIL", "MAIL_FROM", "FORMS_CONSENT_VERSION", "FORMS_CONSENT_TEXT"):
         if not settings.get(name):
             raise DorpspleinError(f"{name}: the forms service needs this setting (see dorpsplein/forms/README.md)")
+    if production and not forms_url.startswith("https://"):
+        logger.warning("FORMS_URL is %s: the links in e-mails will point there; set DORPSPLEIN_FORMS_URL to the "
+                       "service's public https address", forms_url)
     return FormsConfig(
         production=production,
         site_url=site_url,
         forms_url=forms_url,
         allowed_origins=frozenset(site_origins + extra_origins),
-        secret_key=_secret_key(environ, production),
+        secret_key=secret_key,
         database_url=database_url(environ),
         smtp=smtp,
         mail_from=settings["MAIL_FROM"],

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
 from flask import Flask
-from werkzeug.serving import run_simple
+from werkzeug.serving import BaseWSGIServer, make_server
 
 from ..errors import DorpspleinError
 from ..mail import send_message
@@ -31,13 +32,22 @@ def build_app(production: bool = False, port: int | None = None) -> Flask:
     return create_app(load_forms_config(production, port))
 
 
-def serve(port: int, production: bool = False) -> None:
-    """Werkzeug's threaded server on 127.0.0.1: for development and trying things out, not for the internet."""
-    app = build_app(production, port)
+def listen(app: Flask, port: int) -> BaseWSGIServer:
+    """Werkzeug's threaded server on 127.0.0.1: for development and trying things out, not for the internet.
+
+    We bind the socket ourselves: werkzeug would print its own message and exit on a busy port.
+    """
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        run_simple("127.0.0.1", port, app, threaded=True)
+        sock.bind(("127.0.0.1", port))
+        sock.listen(128)
     except OSError as exc:
+        sock.close()
         raise DorpspleinError(f"--port {port}: cannot listen on 127.0.0.1:{port} ({exc.strerror})") from None
+    server = make_server("127.0.0.1", port, app, threaded=True, fd=sock.fileno())
+    server.listening_socket = sock  # keep it open as long as the server
+    return server
 
 
 def prune(days: int | None = None, now: datetime | None = None) -> tuple[int, int]:
