@@ -1,0 +1,105 @@
+"""`social check` and `social follow`: our accounts as configured, and the related accounts we follow."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..channels import load_channels
+from ..errors import DorpspleinError
+from .config import social_config
+from .push import _networks, make_publisher
+from .retry import PublishError, redact
+
+
+@dataclass(frozen=True)
+class AccountCheck:
+    network: str
+    handle: str
+    server: str
+    ok: bool
+    problem: str = ""
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class FollowResult:
+    network: str
+    name: str
+    handle: str
+    result: str  # followed, already following, requested, failed
+    message: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return self.result == "failed"
+
+
+def _secrets(config, environ):
+    return [config.secret(network, environ) for network in ("mastodon", "bluesky")]
+
+
+def check_accounts(settings: dict, network: str | None = None, environ=None, sleep=time.sleep,
+                   channels_file: Path | None = None) -> list[AccountCheck]:
+    """Log in to every configured account and say what is wrong; never shows a token."""
+    config = social_config(settings)
+    environ = os.environ if environ is None else environ
+    secrets = _secrets(config, environ)
+    channels_path = channels_file or config.channels_file
+    own = None
+    if channels_path is not None and Path(channels_path).exists():
+        own = load_channels(channels_path)
+    results = []
+    for name in _networks(config, network):
+        server = config.mastodon_url if name == "mastodon" else config.bluesky_service
+        configured_handle = config.bluesky_handle if name == "bluesky" else ""
+        problem = config.configured(name)
+        if problem:
+            results.append(AccountCheck(name, configured_handle, server, False, problem))
+            continue
+        publisher = make_publisher(name, config, environ, sleep)
+        try:
+            info = publisher.connect()
+        except PublishError as exc:
+            results.append(AccountCheck(name, configured_handle, server, False, redact(str(exc), secrets)))
+            continue
+        listed = own.own(name) if own else None
+        problem = ""
+        if listed is not None and listed.handle and listed.handle.lower() != info.handle.lower():
+            problem = f"logged in as {info.handle}, but {channels_path} lists {listed.handle}"
+        results.append(AccountCheck(name, info.handle, info.server, not problem, problem, info.detail))
+    return results
+
+
+def follow_related(settings: dict, network: str | None = None, environ=None, sleep=time.sleep,
+                   channels_file: Path | None = None) -> list[FollowResult]:
+    """Make each of our accounts follow the related accounts in the channel list (idempotent)."""
+    config = social_config(settings)
+    environ = os.environ if environ is None else environ
+    secrets = _secrets(config, environ)
+    path = channels_file or config.channels_file
+    if path is None:
+        raise DorpspleinError("PATH: no content folder, so no channels.toml to read")
+    channels = load_channels(path)
+    results = []
+    for name in _networks(config, network):
+        wanted = [(related.name, related.handles[name]) for related in channels.related if name in related.handles]
+        if not wanted:
+            continue
+        problem = config.configured(name)
+        publisher = make_publisher(name, config, environ, sleep)
+        try:
+            if problem:
+                raise DorpspleinError(problem)
+            publisher.connect()
+        except (PublishError, DorpspleinError) as exc:
+            results += [FollowResult(name, who, handle, "failed", redact(str(exc), secrets)) for who, handle in wanted]
+            continue
+        for who, handle in wanted:
+            try:
+                results.append(FollowResult(name, who, handle, publisher.follow(handle)))
+            except PublishError as exc:
+                results.append(FollowResult(name, who, handle, "failed", redact(str(exc), secrets)))
+    return results

@@ -1,0 +1,195 @@
+"""Posting to Bluesky through atproto: one login per run, link facets, a link card with an uploaded thumb.
+
+Bluesky has no Idempotency-Key; instead every post gets a record key (a TID) chosen before the
+first attempt and kept in the ledger. A repeat of createRecord with the same key can never make a
+second post (the PDS refuses an existing key), and `find` recognises the post by that key in the
+account's feed (getAuthorFeed).
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+
+import httpx
+from atproto import Client, client_utils, models
+from atproto_client.exceptions import (
+    BadRequestError,
+    InvokeTimeoutError,
+    LoginRequiredError,
+    NetworkError,
+    RateLimitExceededError,
+    RequestErrorBase,
+    UnauthorizedError,
+)
+from atproto_client.request import Request
+from atproto_core.exceptions import AtProtocolError
+
+from .compose import Composed
+from .config import SocialConfig
+from .feedsource import Image
+from .remote import AccountInfo, Remote
+from .retry import PERMANENT, RATE_LIMITED, TRANSIENT, Failure, PublishError, RetryPolicy, call_with_retries
+
+POST_COLLECTION = "app.bsky.feed.post"
+
+
+def _xrpc_message(exc: RequestErrorBase) -> str:
+    response = exc.response
+    if response is None:
+        return exc.__class__.__name__
+    content = response.content
+    error = getattr(content, "error", None)
+    message = getattr(content, "message", None)
+    detail = f"{error}: {message}" if error and message else (error or message or "")
+    return f"{response.status_code} {detail}".strip()
+
+
+def _error_name(exc: RequestErrorBase) -> str | None:
+    return getattr(exc.response.content, "error", None) if exc.response is not None else None
+
+
+class BlueskyPublisher:
+    network = "bluesky"
+
+    def __init__(self, config: SocialConfig, password: str | None, sleep=time.sleep):
+        self.config = config
+        self._password = password
+        self._sleep = sleep
+        self.policy = RetryPolicy(config.retries, config.retry_base, config.retry_max, config.retry_after_max)
+        self.client: Client | None = None
+        self.did = ""
+        self.account = ""
+        self._recent = None
+
+    # Errors ------------------------------------------------------------------------------------
+
+    def classify(self, exc: BaseException) -> Failure | None:
+        if isinstance(exc, RateLimitExceededError):
+            delay = exc.retry_after
+            if delay is None and exc.reset_at is not None:
+                delay = max((exc.reset_at - datetime.datetime.now(datetime.UTC)).total_seconds(), 0.0)
+            return Failure(RATE_LIMITED, _xrpc_message(exc), retry_after=delay)
+        if isinstance(exc, (InvokeTimeoutError, httpx.TransportError)):
+            return Failure(TRANSIENT, "no answer from the server (timeout or broken connection)", uncertain=True)
+        if isinstance(exc, UnauthorizedError):
+            return Failure(PERMANENT, f"login refused: {_xrpc_message(exc)}")
+        if isinstance(exc, BadRequestError):
+            if _error_name(exc) == "RecordAlreadyExists":  # a repeat of a create that did arrive
+                return Failure(TRANSIENT, _xrpc_message(exc), uncertain=True)
+            return Failure(PERMANENT, _xrpc_message(exc))
+        if isinstance(exc, NetworkError):
+            if exc.response is None:
+                return Failure(TRANSIENT, "no answer from the server (timeout or broken connection)", uncertain=True)
+            if exc.response.status_code == 413:
+                return Failure(PERMANENT, _xrpc_message(exc))
+            return Failure(TRANSIENT, _xrpc_message(exc), uncertain=True)
+        if isinstance(exc, RequestErrorBase) and exc.response is not None:
+            if exc.response.status_code >= 500:
+                return Failure(TRANSIENT, _xrpc_message(exc), uncertain=True)
+            return Failure(PERMANENT, _xrpc_message(exc))
+        if isinstance(exc, (LoginRequiredError, AtProtocolError)):
+            return Failure(PERMANENT, str(exc) or exc.__class__.__name__)
+        return None
+
+    def _retry(self, call, what: str, before_retry=None):
+        return call_with_retries(call, self.classify, self.policy, what, self._sleep, before_retry)
+
+    # Session -----------------------------------------------------------------------------------
+
+    def connect(self) -> AccountInfo:
+        """Log in once per run (createSession is rate-limited); later calls reuse the session."""
+        if self.client is not None:
+            return self.info
+        if not self._password:
+            raise PublishError(Failure(PERMANENT, "DORPSPLEIN_BLUESKY_PASSWORD is not set"), "Bluesky")
+        client = Client(base_url=self.config.bluesky_service, request=Request(timeout=self.config.timeout))
+        handle = self.config.bluesky_handle
+        # Without the profile lookup, so that a retry of a failed lookup does not log in again.
+        self._retry(lambda: client.login(handle, self._password, fetch_bsky_profile=False), f"logging in as {handle}")
+        profile = self._retry(lambda: client.get_profile(handle), f"reading the profile of {handle}")
+        client.me = profile
+        self.session_string = client.export_session_string()
+        self.client, self.did, self.account = client, profile.did, profile.handle
+        self.info = AccountInfo("bluesky", profile.handle, self.config.bluesky_service,
+                                profile.display_name or "", profile.did)
+        return self.info
+
+    # Posting -----------------------------------------------------------------------------------
+
+    def _thumb(self, image: Image):
+        response = self._retry(
+            lambda: self.client.com.atproto.repo.upload_blob(image.data, headers={"Content-Type": image.mime}),
+            "uploading the image")
+        return response.blob
+
+    def _record(self, composed: Composed, thumb) -> models.AppBskyFeedPost.Record:
+        builder = client_utils.TextBuilder()
+        for segment in composed.segments:
+            if segment.kind == "link":
+                builder.link(segment.text, segment.target)
+            elif segment.kind == "tag":
+                builder.tag(segment.text, segment.target)
+            else:
+                builder.text(segment.text)
+        draft = composed.draft
+        embed = None
+        if composed.card:
+            embed = models.AppBskyEmbedExternal.Main(external=models.AppBskyEmbedExternal.External(
+                uri=draft.link, title=draft.title or "", description=draft.description or "", thumb=thumb))
+        elif composed.attach_image and thumb is not None:
+            embed = models.AppBskyEmbedImages.Main(images=[models.AppBskyEmbedImages.Image(
+                alt=draft.image_alt, image=thumb)])
+        return models.AppBskyFeedPost.Record(created_at=self.client.get_current_time_iso(),
+                                             text=builder.build_text(), facets=builder.build_facets() or None,
+                                             embed=embed, langs=[draft.language])
+
+    def _remote(self, uri: str) -> Remote:
+        return Remote(uri, f"https://bsky.app/profile/{self.account}/post/{uri.rsplit('/', 1)[-1]}")
+
+    def publish(self, composed: Composed, image: Image | None, key: str) -> Remote:
+        self.connect()
+        thumb = self._thumb(image) if image is not None else None
+        record = self._record(composed, thumb)
+
+        def post():
+            return self.client.app.bsky.feed.post.create(self.did, record, rkey=key)
+
+        def look_first(failure: Failure):
+            return self.find(composed, key, fresh=True) if failure.uncertain else None
+
+        created = self._retry(post, "posting", before_retry=look_first)
+        return created if isinstance(created, Remote) else self._remote(created.uri)
+
+    def find(self, composed: Composed, key: str, fresh: bool = False) -> Remote | None:
+        """Our post in the account's own feed: the same record key, or (for an older intent) the same text."""
+        self.connect()
+        if self._recent is None or fresh:
+            response = self._retry(
+                lambda: self.client.get_author_feed(self.did, limit=min(self.config.reconcile_limit, 100),
+                                                    filter="posts_no_replies"),
+                "looking for an earlier attempt on the account")
+            self._recent = [view.post for view in response.feed]
+        suffix = f"/{POST_COLLECTION}/{key}"
+        for post in self._recent:
+            text = getattr(post.record, "text", None)
+            if post.uri.endswith(suffix) or (text is not None and text == composed.text):
+                return self._remote(post.uri)
+        return None
+
+    # Accounts ----------------------------------------------------------------------------------
+
+    def follow(self, handle: str) -> str:
+        """Follow a handle; returns "followed" or "already following"."""
+        self.connect()
+        profile = self._retry(lambda: self.client.get_profile(handle), f"looking up {handle}")
+        if profile.viewer is not None and profile.viewer.following:
+            return "already following"
+        def now_following(failure: Failure):
+            if not failure.uncertain:
+                return None
+            again = self._retry(lambda: self.client.get_profile(handle), f"looking up {handle}")
+            return True if again.viewer is not None and again.viewer.following else None
+
+        self._retry(lambda: self.client.follow(profile.did), f"following {handle}", before_retry=now_following)
+        return "followed"

@@ -1,0 +1,108 @@
+"""How long a post is, the way each network counts it.
+
+Both networks count user-perceived characters (extended grapheme clusters, Unicode UAX #29):
+"é" written as e + combining accent is one, a family emoji joined by zero-width joiners is one,
+a flag (two regional indicators) is one. Mastodon also counts every URL as 23 and a mention
+`@user@server` as `@user`. Python's standard library has no grapheme segmentation, so this
+implements the rules that matter for text in Latin script with emoji (not Hangul syllables).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+
+MASTODON_LIMIT = 500
+MASTODON_URL_LENGTH = 23
+BLUESKY_LIMIT = 300
+
+URL_RE = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:!?)\]'’”]")
+MENTION_RE = re.compile(r"(?<![\w@])(@\w+)@[\w.-]+\w")
+ZWJ = "\u200d"
+
+
+def _extends(char: str) -> bool:
+    """A character that belongs to the cluster before it."""
+    code = ord(char)
+    return (
+        unicodedata.category(char) in ("Mn", "Me", "Mc")
+        or char == ZWJ
+        or 0xFE00 <= code <= 0xFE0F  # variation selectors (emoji vs text style)
+        or 0x1F3FB <= code <= 0x1F3FF  # skin-tone modifiers
+        or 0xE0020 <= code <= 0xE007F  # tag characters (subdivision flags)
+        or 0xE0100 <= code <= 0xE01EF
+    )
+
+
+def _regional(char: str) -> bool:
+    return 0x1F1E6 <= ord(char) <= 0x1F1FF
+
+
+def graphemes(text: str) -> Iterator[str]:
+    """The extended grapheme clusters of `text`, in order."""
+    cluster = ""
+    regional_run = 0
+    for char in text:
+        if cluster and (
+            _extends(char)
+            or cluster.endswith(ZWJ)
+            or (cluster == "\r" and char == "\n")
+            or (_regional(char) and regional_run % 2 == 1)
+        ):
+            cluster += char
+        else:
+            if cluster:
+                yield cluster
+            cluster = char
+        regional_run = regional_run + 1 if _regional(char) else 0
+    if cluster:
+        yield cluster
+
+
+def grapheme_length(text: str) -> int:
+    if text.isascii():  # the common case: one character, one grapheme (except CR LF)
+        return len(text) - text.count("\r\n")
+    return sum(1 for _ in graphemes(text))
+
+
+def bluesky_length(text: str) -> int:
+    return grapheme_length(text)
+
+
+def mastodon_length(text: str) -> int:
+    """Mastodon's count: URLs as 23 characters, remote mentions without their server."""
+    text = MENTION_RE.sub(r"\1", text)
+    urls = URL_RE.findall(text)
+    return grapheme_length(URL_RE.sub("", text)) + MASTODON_URL_LENGTH * len(urls)
+
+
+def truncate(text: str, budget: int, length=grapheme_length, ellipsis: str = "…") -> str:
+    """The longest start of `text` that ends on a word boundary and fits `budget` with "…" after it.
+
+    Words (including URLs) are never cut; only a single word longer than the whole budget is cut
+    by graphemes, and a URL in that position is dropped instead.
+    """
+    if length(text) <= budget:
+        return text
+    words = re.split(r"(\s+)", text.strip())
+    # Cut points lie after each word; the fit is monotonic, so search for the last one that fits.
+    low, high, best = 1, len(words), None
+    while low <= high:
+        middle = (low + high) // 2
+        candidate = "".join(words[:middle]).rstrip().rstrip(",;:-–").rstrip() + ellipsis
+        if length(candidate) <= budget:
+            best, low = candidate, middle + 1
+        else:
+            high = middle - 1
+    if best is not None:
+        return best
+    first = words[0]
+    if URL_RE.match(first) or budget <= len(ellipsis):
+        return ellipsis if budget >= len(ellipsis) else ""
+    kept = ""
+    for cluster in graphemes(first):
+        if length(kept + cluster + ellipsis) > budget:
+            break
+        kept += cluster
+    return kept + ellipsis
