@@ -304,7 +304,7 @@ def test_pages_are_dutch_and_locked_down(service):
     reply = service.get("/bestaat-niet")
     assert reply.status == 404 and "<h1>Pagina niet gevonden</h1>" in reply.text
     assert '<html lang="nl">' in reply.text
-    assert reply.headers["Referrer-Policy"] == "no-referrer"
+    assert reply.headers["Referrer-Policy"] == "same-origin"
     assert "script-src" not in reply.headers["Content-Security-Policy"]
     assert "default-src 'none'" in reply.headers["Content-Security-Policy"]
     assert service.get("/aanmelden").status == 405
