@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, inspect, text
 
 from dorpsplein import subscribers as db
 from dorpsplein.errors import DorpspleinError
@@ -16,16 +15,23 @@ NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def url(tmp_path):
+def sqlite_url(tmp_path):
     return f"sqlite:///{tmp_path / 'subscribers.sqlite3'}"
 
 
-def test_a_fresh_database_gets_every_table_and_the_current_version(url, tmp_path):
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request, sqlite_url):
+    """Every test that takes `url` runs on SQLite and on a real PostgreSQL server."""
+    if request.param == "sqlite":
+        return sqlite_url
+    return request.getfixturevalue("postgres").new_database()
+
+
+def test_a_fresh_database_gets_every_table_and_the_current_version(url):
     engine = db.open_database(url)
     assert db.schema_version(engine) == db.SCHEMA_VERSION == 1
-    with sqlite3.connect(tmp_path / "subscribers.sqlite3") as raw:
-        tables = {name for (name,) in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert tables == {"dorpsplein_schema", "subscribers", "contact_messages", "deliveries"}
+    assert set(inspect(engine).get_table_names()) == {"dorpsplein_schema", "subscribers", "contact_messages",
+                                                      "deliveries"}
 
 
 def test_reopening_keeps_the_data(url):
@@ -43,9 +49,9 @@ def test_a_database_from_newer_code_is_refused(url):
                                 "(1); update dorpsplein before using it")
 
 
-def test_tables_of_someone_else_are_not_touched(url, tmp_path):
-    with sqlite3.connect(tmp_path / "subscribers.sqlite3") as raw:
-        raw.execute("CREATE TABLE subscribers (naam TEXT)")
+def test_tables_of_someone_else_are_not_touched(url):
+    with create_engine(url).begin() as conn:
+        conn.execute(text("CREATE TABLE subscribers (naam TEXT)"))
     with pytest.raises(DorpspleinError, match="has tables named subscribers but no schema version; not ours"):
         db.open_database(url)
 
@@ -79,9 +85,7 @@ def test_a_failing_upgrade_changes_nothing(url, monkeypatch):
         db.open_database(url)
     monkeypatch.setattr(db, "SCHEMA_VERSION", 1)
     assert db.schema_version(engine) == 1
-    with engine.connect() as conn:
-        columns = [row[1] for row in conn.execute(text("PRAGMA table_info(subscribers)"))]
-    assert "language" not in columns
+    assert "language" not in [column["name"] for column in inspect(engine).get_columns("subscribers")]
     assert [s.email for s in db.list_subscribers(engine)] == ["jan@voorbeeld.nl"]
 
 

@@ -310,3 +310,16 @@ def test_pages_are_dutch_and_locked_down(service):
     assert service.get("/aanmelden").status == 405
     too_big = service.post("/contact", {"message": "x" * 100_000})
     assert too_big.status == 413 and "<h1>Te veel tekst</h1>" in too_big.text
+
+
+def test_on_postgresql_concurrent_sign_ups_and_the_round_trip_work_too(start_service, postgres):
+    service = start_service(environ={"DORPSPLEIN_DATABASE_URL": postgres.new_database()})
+    assert service.app.extensions["dorpsplein_forms"].engine.dialect.name == "postgresql"
+    addresses = [f"inwoner{i}@voorbeeld.nl" for i in range(50)] + ["dubbel@voorbeeld.nl"] * 50
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        statuses = list(pool.map(lambda a: sign_up(service, a).status, addresses))
+    assert statuses == [200] * 100
+    assert len(service.rows()) == 51  # the address sent 50 times at once is one row
+    mail = next(m for m in service.inbox.messages if m["To"] == "dubbel@voorbeeld.nl")
+    assert service.post(link_in(mail).removeprefix(service.url), {}, origin=service.url).status == 200
+    assert [r.status for r in service.rows() if r.email == "dubbel@voorbeeld.nl"] == ["confirmed"]
