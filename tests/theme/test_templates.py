@@ -85,8 +85,9 @@ def test_site_and_list_feeds_are_announced_and_shown(site, test_plugin):
     # After every generator's context is ready, so it replaces the real feeds plugin's links if that one is loaded.
     def fake_feeds(generators):
         context = generators[0].context
-        context["site_feeds"] = [FeedLink("Alle berichten (Atom)", "https://x.nl/all.atom", "application/atom+xml"),
-                                           FeedLink("Alle berichten (JSON)", "https://x.nl/all.json", "application/feed+json")]
+        context["site_feeds"] = [
+            FeedLink("Alle berichten (Atom)", "https://x.nl/all.atom", "application/atom+xml"),
+            FeedLink("Alle berichten (JSON)", "https://x.nl/all.json", "application/feed+json")]
         context["feeds_for"] = lambda term: [FeedLink(f"{term} (RSS)", f"https://x.nl/{term.slug}.rss",
                                                                 "application/rss+xml")]
 
@@ -165,7 +166,8 @@ def test_overview_groups_the_periods_posts_by_category(site, test_plugin):
     site.post("a", "Weg dicht", "2026-11-02 10:00", Category="Werkzaamheden")
     site.post("b", "Markt", "2026-11-03 10:00", Category="Evenementen")
     site.post("c", "Kermis", "2026-11-04 10:00", Category="Evenementen")
-    site.write("pages/nov.md", "Title: Overzicht november\nTemplate: overview\nOverview_period: november 2026\n\nIntro.\n")
+    site.write("pages/nov.md",
+               "Title: Overzicht november\nTemplate: overview\nOverview_period: november 2026\n\nIntro.\n")
     site.write("pages/dec.md", "Title: Overzicht december\nSlug: dec\nTemplate: overview\n\nIntro.\n")
     site.build(PLUGINS=[*THEME_PLUGINS, test_plugin(signals.page_generator_finalized, fill_overview)])
     page = parse(site.output / "overzicht-november/index.html")
