@@ -265,6 +265,34 @@ def add_pending(engine: Engine, email: str, list_name: str, now: datetime, sourc
     raise AssertionError("unreachable")
 
 
+def add_confirmed(engine: Engine, email: str, list_name: str, now: datetime, consent_note: str,
+                  source: str = "import") -> Subscriber:
+    """Add (or re-confirm) an address whose consent was given elsewhere, e.g. a paper form or a CSV import.
+
+    `consent_note` is the proof (where and when the person agreed); without it there is no row.
+    """
+    if not consent_note.strip():
+        raise DorpspleinError(f"{email}: a consent note is required (where and when did this person agree?)")
+    with engine.begin() as conn:
+        values = dict(status=CONFIRMED, nonce=None, source=source, confirmed_at=now, consent_version=None,
+                      consent_note=consent_note.strip(), unsubscribed_at=None)
+        row = _find(conn, email, list_name)
+        if row is None:
+            conn.execute(subscribers.insert().values(key=secrets.token_urlsafe(16), email=email, list_name=list_name,
+                                                     requested_at=now, **values))
+        else:
+            conn.execute(subscribers.update().where(subscribers.c.id == row.id).values(**values))
+        return Subscriber.from_row(_find(conn, email, list_name))
+
+
+def remove(engine: Engine, email: str, list_name: str) -> bool:
+    """Delete an address from a list entirely (AVG right to erasure), deliveries included; False if absent."""
+    with engine.begin() as conn:
+        result = conn.execute(subscribers.delete().where(subscribers.c.email == email,
+                                                         subscribers.c.list_name == list_name))
+        return result.rowcount == 1
+
+
 def confirm(engine: Engine, key: str, nonce: str, consent_version: str, now: datetime) -> ConfirmOutcome:
     """Confirm a pending sign-up once: the nonce is cleared in the same statement that confirms."""
     with engine.begin() as conn:

@@ -150,3 +150,19 @@ def test_times_come_back_as_aware_utc(url):
     assert row.requested_at == datetime(2026, 7, 1, 14, 0, tzinfo=UTC) and row.requested_at.tzinfo is UTC
     with pytest.raises(Exception, match="naive datetime"):
         db.add_pending(engine, "piet@voorbeeld.nl", "extern", datetime(2026, 7, 1, 14, 0))
+
+
+def test_administrators_add_with_a_consent_note_and_remove_entirely(url):
+    engine = db.open_database(url)
+    with pytest.raises(DorpspleinError, match="jan@voorbeeld.nl: a consent note is required"):
+        db.add_confirmed(engine, "jan@voorbeeld.nl", "intern", NOW, consent_note="  ")
+    row = db.add_confirmed(engine, "jan@voorbeeld.nl", "intern", NOW, consent_note="Personeelsblad, 3 nov 2026")
+    assert (row.status, row.source, row.consent_note, row.confirmed_at) == ("confirmed", "import",
+                                                                            "Personeelsblad, 3 nov 2026", NOW)
+    with engine.begin() as conn:
+        conn.execute(db.deliveries.insert().values(mailing="2026-11/intern", subscriber_id=row.id, status="sent",
+                                                   attempts=1, updated_at=NOW))
+    assert db.remove(engine, "jan@voorbeeld.nl", "intern") is True
+    assert db.remove(engine, "jan@voorbeeld.nl", "intern") is False
+    with engine.connect() as conn:
+        assert conn.execute(db.deliveries.select()).all() == []
