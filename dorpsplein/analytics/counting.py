@@ -14,15 +14,16 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 from .counters import DayCounts
-from .logfiles import LogFile, lines_from
-from .logline import COMBINED, TIMESTAMP_LENGTH, day_of, split_request
+from .logfiles import LogFile, batches_from
+from .logline import COMBINED, TIMESTAMP_LENGTH, day_of
 from .referrers import ReferrerClassifier
 from .useragents import BOT, FEED, PERSON, AgentClassifier
 
 PAGE, POST, FEED_PATH, ASSET = "page", "post", "feed", "asset"
 _STATUS_CLASS = {ord(str(n)): f"{n}xx" for n in range(1, 6)}
 _PAGE_STATUS = {b"200", b"304"}
-_PATH_CACHE_LIMIT = 200_000  # beyond this many distinct targets, classify without remembering
+_REQUEST_CACHE_LIMIT = 200_000  # beyond this many distinct request lines, classify without remembering
+_PAGE_KINDS = {PAGE, POST}
 _ASSET_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,8}$")
 
 
@@ -57,7 +58,7 @@ class LineCounter:
         self.referrers = ReferrerClassifier(shape.site_hosts)
         self._salts: dict[str, bytes] = {}
         self._dates: dict[bytes, str | None] = {}
-        self._targets: dict[bytes, tuple[str, str, str]] = {}
+        self._requests: dict[bytes, tuple[bool, str, str, str]] = {}
 
     def day(self, day: str) -> DayCounts:
         counts = self.days.get(day)
@@ -66,11 +67,16 @@ class LineCounter:
             self._salts[day] = os.urandom(16)  # a fresh random salt per day, in memory only
         return counts
 
-    def target(self, target: bytes) -> tuple[str, str, str]:
-        """(kind, path, query) of a request target; paths are unquoted and lose 'index.html'."""
-        known = self._targets.get(target)
-        if known is None:
-            raw_path, _, raw_query = target.decode("utf-8", "replace").partition("?")
+    def request(self, request: bytes) -> tuple[bool, str, str, str]:
+        """(is a GET, kind, path, query) of a request line; paths are unquoted and lose 'index.html'."""
+        known = self._requests.get(request)
+        if known is not None:
+            return known
+        parts = request.split(b" ")
+        if len(parts) != 3 or not parts[1].startswith(b"/"):
+            known = (False, ASSET, "", "")  # garbage (TLS probes, '-') or a proxy probe: not our page
+        else:
+            raw_path, _, raw_query = parts[1].decode("utf-8", "replace").partition("?")
             path = unquote(raw_path.split("#", 1)[0])
             if path.endswith("/index.html"):
                 path = path[: -len("index.html")]
@@ -82,72 +88,75 @@ class LineCounter:
                 kind = PAGE
             else:
                 kind = ASSET
-            known = (kind, path, raw_query)
-            if len(self._targets) < _PATH_CACHE_LIMIT:
-                self._targets[target] = known
+            known = (parts[0] == b"GET", kind, path, raw_query)
+        if len(self._requests) < _REQUEST_CACHE_LIMIT:
+            self._requests[request] = known
         return known
 
     def count_file(self, log: LogFile, start: int, start_line: int, counted_until: int,
                    recount_day: str | None, report: Callable[[int], None] | None = None) -> FileResult:
         """Count the lines from `start`; lines before `counted_until` only when they are of `recount_day`."""
         result = FileResult(end_offset=start, end_line=start_line)
-        match, dates, agents, blake = COMBINED.match, self._dates, self.agents, hashlib.blake2b
+        match, dates, blake = COMBINED.match, self._dates, hashlib.blake2b
+        agents, known_agents = self.agents, self.agents.known
+        requests, known_requests = self.request, self._requests
         lineno, end, previous_day, current, salt = start_line, start, None, None, b""
-        for offset, line in lines_from(log, start):
-            lineno += 1
-            end = offset + len(line)
-            if report is not None and not lineno & 0xFFFF:
-                report(offset)
-            fields = match(line)
-            timestamp = fields[2] if fields else b""
-            day = dates.get(timestamp[:11], False) if len(timestamp) == TIMESTAMP_LENGTH else None
-            if day is False:
-                day = dates[timestamp[:11]] = day_of(timestamp[:11])
-            if day is None:
-                if offset >= counted_until:
-                    result.malformed.append(lineno)
-                continue
-            if offset < counted_until:
-                if day != recount_day:
-                    continue  # counted by an earlier run, in a day that is closed
-                result.recounted += 1
-            else:
-                result.counted += 1
-            if day != previous_day:
-                previous_day, current = day, self.day(day)
-                salt = self._salts[day]
-                result.first_of_day.setdefault(day, (offset, lineno - 1))
-            ip, _, request, status, referrer, ua = fields.groups()
-            current.status[_STATUS_CLASS[status[0]]] += 1
-            agent = agents(ua)
-            kind = agent.kind
-            method_target = split_request(request)
-            path_kind, path, query = self.target(method_target[1]) if method_target else (ASSET, "", "")
-            if kind == PERSON and path_kind == FEED_PATH:
-                kind = FEED  # a feed reader with a browser's user agent (a desktop or app reader)
-            current.requests[kind] += 1
-            if kind == BOT:
-                current.link_previews += agent.link_preview
-            elif kind == FEED:
-                name = agent.aggregator
-                if agent.subscribers is not None:
-                    if agent.subscribers > current.subscribers.get(name, 0):
-                        current.subscribers[name] = agent.subscribers
-                else:  # one subscriber per distinct client (address + user agent) per day
-                    current.reader_hashes.add(blake(ip + b"\n" + ua, key=salt, digest_size=16).digest())
-            elif status == b"404":
-                current.not_found[path or "(geen pad)"] += 1
-            elif path_kind in (PAGE, POST) and status in _PAGE_STATUS and method_target[0] == b"GET":
-                current.page_views += 1
-                current.pages[path] += 1
-                if path_kind == POST:
-                    current.posts[path] += 1
-                visitor = blake(ip + b"\n" + ua, key=salt, digest_size=16).digest()
-                if visitor not in current.visitor_hashes:  # the visitor's first page view today
-                    current.visitor_hashes.add(visitor)
-                    current.visitors += 1
-                    current.devices[agent.device] += 1
-                    current.os[agent.os] += 1
-                    current.referrers[self.referrers(referrer, query)] += 1
+        for batch in batches_from(log, start):
+            if report is not None:
+                report(end)
+            for line in batch:
+                offset = end
+                end += len(line)
+                lineno += 1
+                fields = match(line)
+                timestamp = fields[2] if fields else b""
+                day = dates.get(timestamp[:11], False) if len(timestamp) == TIMESTAMP_LENGTH else None
+                if day is False:
+                    day = dates[timestamp[:11]] = day_of(timestamp[:11])
+                if day is None:
+                    if offset >= counted_until:
+                        result.malformed.append(lineno)
+                    continue
+                if offset < counted_until:
+                    if day != recount_day:
+                        continue  # counted by an earlier run, in a day that is closed
+                    result.recounted += 1
+                else:
+                    result.counted += 1
+                if day != previous_day:
+                    previous_day, current = day, self.day(day)
+                    salt = self._salts[day]
+                    result.first_of_day.setdefault(day, (offset, lineno - 1))
+                ip, _, request, status, referrer, ua = fields.groups()
+                current.status[_STATUS_CLASS[status[0]]] += 1
+                agent = known_agents.get(ua) or agents(ua)
+                kind = agent.kind
+                is_get, path_kind, path, query = known_requests.get(request) or requests(request)
+                if kind == PERSON and path_kind == FEED_PATH:
+                    kind = FEED  # a feed reader with a browser's user agent (a desktop or app reader)
+                current.requests[kind] += 1
+                if kind == BOT:
+                    current.link_previews += agent.link_preview
+                elif kind == FEED:
+                    name = agent.aggregator
+                    if agent.subscribers is not None:
+                        if agent.subscribers > current.subscribers.get(name, 0):
+                            current.subscribers[name] = agent.subscribers
+                    else:  # one subscriber per distinct client (address + user agent) per day
+                        current.reader_hashes.add(blake(ip + b"\n" + ua, key=salt, digest_size=16).digest())
+                elif status == b"404":
+                    current.not_found[path or "(geen pad)"] += 1
+                elif is_get and path_kind in _PAGE_KINDS and status in _PAGE_STATUS:
+                    current.page_views += 1
+                    current.pages[path] += 1
+                    if path_kind == POST:
+                        current.posts[path] += 1
+                    visitor = blake(ip + b"\n" + ua, key=salt, digest_size=16).digest()
+                    if visitor not in current.visitor_hashes:  # the visitor's first page view today
+                        current.visitor_hashes.add(visitor)
+                        current.visitors += 1
+                        current.devices[agent.device] += 1
+                        current.os[agent.os] += 1
+                        current.referrers[self.referrers(referrer, query)] += 1
         result.end_offset, result.end_line = end, lineno
         return result

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import os
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -73,8 +72,8 @@ def in_time_order(files: list[LogFile]) -> list[LogFile]:
     return sorted(files, key=lambda f: (f.first_time is None, f.first_time or "", str(f.path)))
 
 
-def lines_from(log: LogFile, offset: int) -> Iterator[tuple[int, bytes]]:
-    """(offset, line) of every complete line from `offset` on.
+def batches_from(log: LogFile, offset: int) -> Iterator[list[bytes]]:
+    """Every complete line from `offset` on, in lists of about a megabyte (fewer calls per line).
 
     In a plain file a last line without newline is still being written: it is left for the next
     run. In a .gz file the last line is complete.
@@ -86,12 +85,13 @@ def lines_from(log: LogFile, offset: int) -> Iterator[tuple[int, bytes]]:
                     _skip(handle, offset)
                 else:
                     handle.seek(offset)
-            position = offset
-            for line in handle:
-                if not line.endswith(b"\n") and not log.compressed:
+            while batch := handle.readlines(READ_CHUNK):
+                if not batch[-1].endswith(b"\n") and not log.compressed:
+                    batch.pop()
+                    if batch:
+                        yield batch
                     return
-                yield position, line
-                position += len(line)
+                yield batch
     except (OSError, EOFError, zlib.error) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise DorpspleinError(f"{log.path}: cannot read log: {reason}") from None
@@ -103,10 +103,3 @@ def _skip(handle, count: int) -> None:
         if not chunk:
             return
         count -= len(chunk)
-
-
-def current_size(log: LogFile) -> int:
-    try:
-        return os.stat(log.path).st_size
-    except OSError:
-        return log.size

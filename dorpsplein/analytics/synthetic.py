@@ -33,11 +33,11 @@ BROWSERS = [
     ("Mozilla/5.0 (X11; Linux x86_64; rv:{v}.0) Gecko/20100101 Firefox/{v}.{b}", "desktop", "Linux"),
     ("Mozilla/5.0 (iPhone; CPU iPhone OS 18_{b} like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
      "Version/18.{b} Mobile/15E148 Safari/604.1", "mobile", "iOS"),
-    ("Mozilla/5.0 (Linux; Android 15; SM-S92{b}B) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/{v}.0.{b}.0 "
+    ("Mozilla/5.0 (Linux; Android 15; SM-{m}92{b}B) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/{v}.0.{b}.0 "
      "Mobile Safari/537.36", "mobile", "Android"),
     ("Mozilla/5.0 (iPad; CPU OS 18_{b} like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.{b} "
      "Mobile/15E148 Safari/604.1", "tablet", "iOS"),
-    ("Mozilla/5.0 (Linux; Android 14; SM-X71{b}) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/{v}.0.{b}.0 "
+    ("Mozilla/5.0 (Linux; Android 14; SM-X{m}1{b}) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/{v}.0.{b}.0 "
      "Safari/537.36", "tablet", "Android"),
 ]
 CRAWLERS = ["Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
@@ -103,7 +103,9 @@ class Generator:
         self.browsers = []
         for _ in range(agents):
             template, device, os_family = rng.choice(BROWSERS)
-            self.browsers.append((template.format(v=rng.randint(118, 141), b=rng.randint(0, 9)), device))
+            model = "".join(rng.choices("ABCDEFGHJKLMNPRSTUVWXYZ", k=2))  # many device models, as in real logs
+            agent = template.format(v=rng.randint(118, 141), b=rng.randint(0, 9), m=model)
+            self.browsers.append((agent, device))
         self.addresses = [self._address(i) for i in range(addresses)]
         self.truth = Truth()
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dorpsplein.analytics.logline import COMBINED, day_of, split_request
+from dorpsplein.analytics.counting import LineCounter, SiteShape
+from dorpsplein.analytics.logline import COMBINED, day_of
 from dorpsplein.analytics.referrers import ReferrerClassifier
 from dorpsplein.analytics.useragents import BOT, FEED, PERSON, AgentClassifier
 
@@ -40,9 +41,15 @@ def test_dates(date, day):
 
 
 def test_requests():
-    assert split_request(b"GET /pad?x=1 HTTP/1.1") == (b"GET", b"/pad?x=1")
-    assert split_request(b"-") is None
-    assert split_request(b"GET http://elders.example/ HTTP/1.1") is None  # a proxy probe, not our page
+    request = LineCounter(SiteShape()).request
+    assert request(b"GET /blog/2026/11/x/?utm_source=mastodon HTTP/1.1") == (
+        True, "post", "/blog/2026/11/x/", "utm_source=mastodon")
+    assert request(b"GET /over-ons/index.html HTTP/1.1") == (True, "page", "/over-ons/", "")
+    assert request(b"HEAD /feeds/all.atom.xml HTTP/1.1") == (False, "feed", "/feeds/all.atom.xml", "")
+    assert request(b"GET /theme/css/dorpsplein.css HTTP/2.0")[1] == "asset"
+    assert request(b"GET /caf%C3%A9/ HTTP/1.1")[2] == "/café/"
+    assert request(b"-") == (False, "asset", "", "")
+    assert request(b"GET http://elders.example/ HTTP/1.1") == (False, "asset", "", "")  # a proxy probe
 
 
 AGENTS = [
