@@ -15,7 +15,7 @@ from urllib.parse import unquote
 
 from .counters import DayCounts
 from .logfiles import LogFile, batches_from
-from .logline import COMBINED, TIMESTAMP_LENGTH, day_of
+from .logline import TIMESTAMP_LENGTH, day_of, parse
 from .referrers import ReferrerClassifier
 from .useragents import BOT, FEED, PERSON, AgentClassifier
 
@@ -97,7 +97,7 @@ class LineCounter:
                    recount_day: str | None, report: Callable[[int], None] | None = None) -> FileResult:
         """Count the lines from `start`; lines before `counted_until` only when they are of `recount_day`."""
         result = FileResult(end_offset=start, end_line=start_line)
-        match, dates, blake = COMBINED.match, self._dates, hashlib.blake2b
+        dates, blake = self._dates, hashlib.blake2b
         agents, known_agents = self.agents, self.agents.known
         requests, known_requests = self.request, self._requests
         lineno, end, previous_day, current, salt = start_line, start, None, None, b""
@@ -108,8 +108,8 @@ class LineCounter:
                 offset = end
                 end += len(line)
                 lineno += 1
-                fields = match(line)
-                timestamp = fields[2] if fields else b""
+                fields = parse(line)
+                timestamp = fields[1] if fields else b""
                 day = dates.get(timestamp[:11], False) if len(timestamp) == TIMESTAMP_LENGTH else None
                 if day is False:
                     day = dates[timestamp[:11]] = day_of(timestamp[:11])
@@ -127,7 +127,7 @@ class LineCounter:
                     previous_day, current = day, self.day(day)
                     salt = self._salts[day]
                     result.first_of_day.setdefault(day, (offset, lineno - 1))
-                ip, _, request, status, referrer, ua = fields.groups()
+                ip, _, request, status, referrer, ua = fields
                 current.status[_STATUS_CLASS[status[0]]] += 1
                 agent = known_agents.get(ua) or agents(ua)
                 kind = agent.kind

@@ -116,3 +116,21 @@ def test_each_agent_is_classified_once():
 ])
 def test_referrers(referrer, query, expected):
     assert ReferrerClassifier(frozenset({"www.voorbeeld.nl"}))(referrer.encode(), query) == expected
+
+
+@pytest.mark.parametrize("text", [
+    '203.0.113.9 - - [28/Nov/2026:13:55:36 +0100] "GET / HTTP/1.1" 200 512 "-" "Mozilla/5.0"\n',
+    '2001:db8::1 - jan [28/Nov/2026:13:55:36 +0100] "GET / HTTP/1.1" 304 - "https://x.example/" "curl/8"\r\n',
+    '203.0.113.9 - - [28/Nov/2026:13:55:36 +0100] "GET /a\\"b HTTP/1.1" 404 - "-" "ua \\"q\\""\n',
+    '203.0.113.9 - - [28/Nov/2026:13:55:36 +0100] "GET / HTTP/1.1" 200 512 "-" "-" trailing\n',
+    '203.0.113.9 - - [28/Nov/2026:13:55:36 +0100] "GET / HTTP/1.1" 600 512 "-" "-"\n',
+    '203.0.113.9 - - [28/Nov/2026:13:55:36 +0100] "GET / HTTP/1.1" 200 5x2 "-" "-"\n',
+    '203.0.113.9 [28/Nov/2026:13:55:36 +0100] "GET / HTTP/1.1" 200 512 "-" "-"\n',
+    ' - - [28/Nov/2026:13:55:36 +0100] "GET / HTTP/1.1" 200 512 "-" "-"\n',
+    '203.0.113.9 - - [28/Nov/2026:13:55:36 +0100] "GET / HTTP/1.1" 200 512 "-"\n',
+])
+def test_the_fast_parser_agrees_with_the_regular_expression(text):
+    from dorpsplein.analytics.logline import parse
+
+    expected = COMBINED.match(text.encode())
+    assert parse(text.encode()) == (expected.groups() if expected else None)
