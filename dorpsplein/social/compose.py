@@ -22,7 +22,7 @@ from .textlength import (
     truncate,
 )
 
-LINK_DISPLAY_MAX = 40
+LINK_DISPLAY_MAX = 48
 _BODY_TOKENS = re.compile(r"(?P<link>" + URL_RE.pattern + r")|(?<![\w#])(?P<tag>#(?P<name>\w+))")
 
 

@@ -9,6 +9,7 @@ implements the rules that matter for text in Latin script with emoji (not Hangul
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -20,8 +21,10 @@ BLUESKY_LIMIT = 300
 URL_RE = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:!?)\]'’”]")
 MENTION_RE = re.compile(r"(?<![\w@])(@\w+)@[\w.-]+\w")
 ZWJ = "\u200d"
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
+@functools.lru_cache(maxsize=8192)
 def _extends(char: str) -> bool:
     """A character that belongs to the cluster before it."""
     code = ord(char)
@@ -60,10 +63,23 @@ def graphemes(text: str) -> Iterator[str]:
         yield cluster
 
 
+def _ascii_length(text: str) -> int:
+    return len(text) - text.count("\r\n")  # in ASCII one character is one grapheme, except CR LF
+
+
 def grapheme_length(text: str) -> int:
-    if text.isascii():  # the common case: one character, one grapheme (except CR LF)
-        return len(text) - text.count("\r\n")
-    return sum(1 for _ in graphemes(text))
+    """Graphemes in `text`; only the non-ASCII runs (with the character before each) take the slow path."""
+    if text.isascii():
+        return _ascii_length(text)
+    total, last = 0, 0
+    for match in _NON_ASCII.finditer(text):
+        before = text[last:match.start()]
+        if before:  # the run may attach to the character before it (e.g. a combining accent)
+            total += _ascii_length(before) - 1 + sum(1 for _ in graphemes(before[-1] + match.group()))
+        else:
+            total += sum(1 for _ in graphemes(match.group()))
+        last = match.end()
+    return total + _ascii_length(text[last:])
 
 
 def bluesky_length(text: str) -> int:
@@ -85,19 +101,17 @@ def truncate(text: str, budget: int, length=grapheme_length, ellipsis: str = "�
     """
     if length(text) <= budget:
         return text
-    words = re.split(r"(\s+)", text.strip())
-    # Cut points lie after each word; the fit is monotonic, so search for the last one that fits.
-    low, high, best = 1, len(words), None
-    while low <= high:
-        middle = (low + high) // 2
-        candidate = "".join(words[:middle]).rstrip().rstrip(",;:-–").rstrip() + ellipsis
-        if length(candidate) <= budget:
-            best, low = candidate, middle + 1
-        else:
-            high = middle - 1
-    if best is not None:
-        return best
-    first = words[0]
+    tokens = re.split(r"(\s+)", text.strip())  # words at even, whitespace at odd positions
+    # Lengths add up over tokens (no grapheme or URL spans whitespace), so one pass finds the cut.
+    room, used, words = budget - length(ellipsis), 0, 0
+    for index in range(0, len(tokens), 2):
+        used += length(tokens[index]) + (length(tokens[index - 1]) if index else 0)
+        if used > room:
+            break
+        words = index + 1
+    if words:
+        return "".join(tokens[:words]).rstrip().rstrip(",;:-–").rstrip() + ellipsis
+    first = tokens[0]
     if URL_RE.match(first) or budget <= len(ellipsis):
         return ellipsis if budget >= len(ellipsis) else ""
     kept = ""

@@ -10,7 +10,7 @@ from dorpsplein.errors import DorpspleinError
 from dorpsplein.jsonfeed import FeedItem
 from dorpsplein.social.compose import Draft, compose, draft_for_item, hashtag, link_display
 from dorpsplein.social.config import social_config
-from dorpsplein.social.textlength import bluesky_length, grapheme_length, mastodon_length, truncate
+from dorpsplein.social.textlength import bluesky_length, grapheme_length, graphemes, mastodon_length, truncate
 
 URL = "https://dorpsplein.voorbeeld.nl/blog/2026/11/fietspad-molenweg-dit-vond-u-van-de-twee-ontwerpen/"
 LONG = ("Ruim zeshonderd inwoners gaven hun mening over het nieuwe fietspad langs de Molenweg, "
@@ -33,6 +33,11 @@ def test_grapheme_counting_joins_what_people_see_as_one_character():
     assert grapheme_length("👩‍👩‍👧") == 1  # family joined by zero-width joiners
     assert grapheme_length("👍🏽") == 1  # skin-tone modifier
     assert grapheme_length("café\r\n") == 5
+
+
+@pytest.mark.parametrize("text", ["Cafe\u0301 open", "a\r\n🇳🇱x", "👩‍👩‍👧 en 👍🏽!", "e\u0301\u0301", "ok 🚲\r\n"])
+def test_the_fast_count_agrees_with_the_cluster_walk(text):
+    assert grapheme_length(text) == sum(1 for _ in graphemes(text))
 
 
 def test_mastodon_counts_every_url_as_23_and_mentions_without_server():
