@@ -85,6 +85,15 @@ def _complete_through(month: str, open_day: str | None) -> str | None:
     return last.isoformat() if last >= first else None
 
 
+def _write_months(state_dir: Path, progress: Progress) -> None:
+    """Commit (progress with the months in it), then the month files, then progress without them."""
+    save_progress(state_dir, progress)
+    for month in progress.pending.values():
+        save_month(state_dir, month)
+    progress.pending = {}
+    save_progress(state_dir, progress)
+
+
 def analyse(paths: list[Path], state_dir: Path, shape: SiteShape | None = None,
             report_progress: Callable[[str, int], None] | None = None) -> RunReport:
     """Count the new lines of `paths` into `state_dir/YYYY-MM.json`; see the module docstring."""
@@ -92,6 +101,8 @@ def analyse(paths: list[Path], state_dir: Path, shape: SiteShape | None = None,
     unique = {Path(p).resolve(): p for p in paths}
     logs = in_time_order([inspect(p) for p in unique])
     progress = load_progress(state_dir)
+    if progress.pending:  # the previous run stopped between its commit point and its month files
+        _write_months(state_dir, progress)
     reads, absent = _match_files(logs, progress.checkpoints)
     report = RunReport()
 
@@ -143,7 +154,6 @@ def analyse(paths: list[Path], state_dir: Path, shape: SiteShape | None = None,
         for counts in by_month.get(month_key, []):
             add_day(month, counts.as_month())
         month["complete_through"] = _complete_through(month_key, open_day)
-        save_month(state_dir, month)
         report.months[month_key] = month
 
     open_counts = counter.days[open_day].as_month() if open_day in counter.days else None
@@ -160,7 +170,7 @@ def analyse(paths: list[Path], state_dir: Path, shape: SiteShape | None = None,
     horizon = (datetime.date.fromisoformat(open_day) - datetime.timedelta(days=FORGET_AFTER_DAYS)).isoformat() \
         if open_day else ""
     checkpoints += [c for c in absent if (c.last_day or "") >= horizon]
-    save_progress(state_dir, Progress(checkpoints, open_day if open_counts else None, open_counts))
+    _write_months(state_dir, Progress(checkpoints, open_day if open_counts else None, open_counts, report.months))
     for warning in report.warnings:
         logger.warning(warning)
     return report

@@ -35,6 +35,9 @@ class Progress:
     checkpoints: list[Checkpoint]
     open_day: str | None = None   # the latest day seen: counted, but recounted on the next run
     open_counts: dict | None = None  # that day's aggregates as a month document
+    # Months this run computed but may not have written yet: progress.json is the commit point,
+    # the month files follow, so a run interrupted in between is completed by the next one.
+    pending: dict[str, dict] | None = None
 
 
 def load_progress(state_dir: Path) -> Progress:
@@ -46,10 +49,11 @@ def load_progress(state_dir: Path) -> Progress:
         if data.get("version") != PROGRESS_VERSION:
             raise ValueError(f"unknown version {data.get('version')!r}")
         checkpoints = [Checkpoint(**item) for item in data["files"]]
-        counts = data.get("open_counts")
-        if counts is not None and month_problems(counts):
-            raise ValueError("; ".join(month_problems(counts)[:3]))
-        return Progress(checkpoints, data.get("open_day"), counts)
+        pending = data.get("pending") or {}
+        for counts in [data.get("open_counts"), *pending.values()]:
+            if counts is not None and month_problems(counts):
+                raise ValueError("; ".join(month_problems(counts)[:3]))
+        return Progress(checkpoints, data.get("open_day"), data.get("open_counts"), pending)
     except (ValueError, KeyError, TypeError) as exc:
         raise DorpspleinError(f"{path}: cannot read analytics progress ({exc}); "
                               "move it away to start counting afresh") from None
@@ -61,4 +65,5 @@ def save_progress(state_dir: Path, progress: Progress) -> None:
         "files": [asdict(c) for c in progress.checkpoints],
         "open_day": progress.open_day,
         "open_counts": progress.open_counts,
+        "pending": progress.pending or {},
     })

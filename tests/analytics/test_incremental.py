@@ -158,3 +158,22 @@ def test_a_late_line_of_a_closed_day_inside_the_open_day_is_not_recounted(tmp_pa
     assert first["days"]["2026-11-01"]["visitors"] == 2
     run([log], state)  # recounts 2 November from its first line, which lies before the late line
     assert month(state) == first
+
+
+def test_a_run_interrupted_after_its_commit_point_is_completed_by_the_next(synthetic, one_shot, tmp_path, monkeypatch):
+    from dorpsplein.analytics import incremental
+
+    path, _, _ = synthetic
+    state = tmp_path / "state"
+
+    def crash(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(incremental, "save_month", crash)  # killed right after progress.json was written
+    with pytest.raises(KeyboardInterrupt):
+        run([path], state)
+    assert not (state / "2026-11.json").exists()
+    monkeypatch.undo()
+    assert run([path], state).counted == 0
+    assert month(state) == one_shot
+    assert json.loads((state / "progress.json").read_text())["pending"] == {}
