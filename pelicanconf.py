@@ -113,6 +113,28 @@ FOOTER_LINKS = [
     ("Helpdesk", "/helpdesk/"),
 ]
 
+# Social push (dorpsplein/social/README.md): `tasks.py social push|post|check|follow`.
+# Secrets only from the environment: DORPSPLEIN_MASTODON_TOKEN, DORPSPLEIN_BLUESKY_PASSWORD (app password).
+MASTODON_URL = "https://social.overheid.nl"
+BLUESKY_SERVICE = "https://bsky.social"
+BLUESKY_HANDLE = "gemeentevoorbeeld.nl"
+SOCIAL_NETWORKS = ["mastodon", "bluesky"]
+SOCIAL_MAX_AGE_DAYS = 7  # older posts are never pushed, so a first run does not flood followers
+SOCIAL_INCLUDE_CATEGORIES = []  # empty: every category
+SOCIAL_EXCLUDE_CATEGORIES = []
+SOCIAL_INCLUDE_TAGS = []  # empty: every tag
+SOCIAL_EXCLUDE_TAGS = []
+SOCIAL_TEMPLATE = "{title}\n\n{summary}"  # a post's `Social:` text replaces it; link and hashtags follow
+SOCIAL_CATEGORY_TEMPLATES = {"Bekendmakingen": "Bekendmaking: {title}\n\n{summary}"}
+SOCIAL_HASHTAGS = True  # hashtags from the post's tags
+SOCIAL_HASHTAGS_MAX = 3
+SOCIAL_EXTRA_HASHTAGS = []
+SOCIAL_SHARE_IMAGE = "images/gemeentehuis.jpg"  # Bluesky link-card image for posts without an Image
+SOCIAL_LEDGER = "state/social-ledger.jsonl"
+SOCIAL_RETRIES = 4
+SOCIAL_RETRY_BASE_SECONDS = 2.0
+SOCIAL_TIMEOUT_SECONDS = 30.0
+
 # Content check (`tasks.py check`): titles longer than this get a warning.
 CHECK_TITLE_MAX_LENGTH = 80
 

@@ -335,5 +335,123 @@ def subscribers_prune(days):
     click.echo(f"Deleted {deleted} sign-up(s) left unconfirmed for more than {days} days")
 
 
+@cli.group()
+def social():
+    """Post to Mastodon and Bluesky: new posts exactly once, one-off posts, accounts and follows.
+
+    Secrets only from the environment: DORPSPLEIN_MASTODON_TOKEN, DORPSPLEIN_BLUESKY_PASSWORD.
+
+    \b
+    Example:
+      python tasks.py social push --dry-run
+    """
+
+
+def _social_network_option(func):
+    return click.option("--network", type=click.Choice(["mastodon", "bluesky"]),
+                        help="Only this network (default: SOCIAL_NETWORKS).")(func)
+
+
+def _print_social(table, lines=()):
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    for line in lines:
+        console.print(line, markup=False)
+    console.print(table)
+
+
+@social.command("push")
+@click.option("--feed", help="JSON Feed to read: a path or the live site's URL (default: output/feeds/all.json).")
+@_social_network_option
+@click.option("--dry-run", is_flag=True, help="Show exactly what would be posted, with lengths; send or write nothing.")
+@click.option("--ledger", type=click.Path(dir_okay=False, path_type=Path),
+              help="Ledger file (default: SOCIAL_LEDGER, state/social-ledger.jsonl).")
+def social_push(feed, network, dry_run, ledger):
+    """Post new posts from the JSON Feed, each exactly once per network; exit 1 if anything failed.
+
+    \b
+    Example:
+      python tasks.py build --production && python tasks.py social push --dry-run
+      python tasks.py social push --feed https://dorpsplein.voorbeeld.nl/feeds/all.json --network mastodon
+    """
+    from dorpsplein.social import push
+    from dorpsplein.social.summary import counts, dry_run_text, push_table, skipped_lines
+
+    report = push(load_settings(), feed=feed, network=network, dry_run=dry_run, ledger_path=ledger)
+    for warning in report.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    if dry_run:
+        click.echo(dry_run_text(report))
+    _print_social(push_table(report), skipped_lines(report))
+    click.echo(counts(report))
+    if report.failed:
+        sys.exit(1)
+
+
+@social.command("post")
+@click.argument("text")
+@click.option("--link", help="Address to link to (counted as 23 characters on Mastodon).")
+@click.option("--image", type=click.Path(dir_okay=False, path_type=Path), help="Image file to add.")
+@click.option("--alt", help="Alt text of the image (required with --image).")
+@_social_network_option
+@click.option("--dry-run", is_flag=True, help="Show the post for each network; send and write nothing.")
+def social_post(text, link, image, alt, network, dry_run):
+    """Post a one-off message (such as the kick-off call), with the same limits and ledger.
+
+    \b
+    Example:
+      python tasks.py social post "Volg ons nieuws ook hier!" --link https://dorpsplein.voorbeeld.nl/volgen/
+      python tasks.py social post "Kom naar de kerstmarkt" --image affiche.jpg --alt "Affiche van de kerstmarkt"
+    """
+    from dorpsplein.social import post
+    from dorpsplein.social.summary import counts, dry_run_text, push_table
+
+    report = post(load_settings(), text, link=link, image=str(image) if image else None, alt=alt,
+                  network=network, dry_run=dry_run)
+    if dry_run:
+        click.echo(dry_run_text(report))
+    _print_social(push_table(report))
+    click.echo(counts(report))
+    if report.failed:
+        sys.exit(1)
+
+
+@social.command("check")
+@_social_network_option
+def social_check(network):
+    """Log in to each configured account and show handle, server and what is wrong (never a token).
+
+    \b
+    Example:
+      DORPSPLEIN_MASTODON_TOKEN=… DORPSPLEIN_BLUESKY_PASSWORD=… python tasks.py social check
+    """
+    from dorpsplein.social import check_accounts
+    from dorpsplein.social.summary import check_table
+
+    results = check_accounts(load_settings(), network=network)
+    _print_social(check_table(results))
+    if not all(result.ok for result in results):
+        sys.exit(1)
+
+
+@social.command("follow")
+@_social_network_option
+def social_follow(network):
+    """Follow the related accounts listed in content/channels.toml; safe to repeat.
+
+    \b
+    Example:
+      python tasks.py social follow --network mastodon
+    """
+    from dorpsplein.social import follow_related
+    from dorpsplein.social.summary import follow_table
+
+    results = follow_related(load_settings(), network=network)
+    _print_social(follow_table(results))
+    if any(result.failed for result in results):
+        sys.exit(1)
+
+
 if __name__ == "__main__":
     cli()
