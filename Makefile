@@ -2,8 +2,6 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-DEBIAN_TEST_PACKAGES := chromium
 
 .PHONY: serve build check test clean venv debian-test-packages
 
@@ -28,17 +26,16 @@ build: $(VENV)/.installed
 check: $(VENV)/.installed
 	$(PY) tasks.py check
 
-# Debian packages the tests drive (real Chromium); installed only when missing.
+# Debian packages the tests drive (Chromium, Java, npm, PostgreSQL), installed only when missing.
 debian-test-packages:
-	@missing=""; for p in $(DEBIAN_TEST_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "Installing from Debian:$$missing"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
-	fi
+	bash .ci/install-debian-packages
 
-test: $(VENV)/.installed-dev debian-test-packages
+# The Nu Html Checker, pinned in package-lock.json (test tool only).
+node_modules/.installed: package.json package-lock.json | debian-test-packages
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(VENV)/.installed-dev debian-test-packages node_modules/.installed
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
