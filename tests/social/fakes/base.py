@@ -6,6 +6,7 @@ Faults (`server.inject(kind, fault, when=..., count=...)`):
   "429"      answer 429 with `Retry-After: <retry_after>`
   "timeout"  say nothing for `stall` seconds (longer than the client's timeout), then hang up
   "reset"    close the connection with a TCP reset (SO_LINGER 0)
+  "pass"     no fault: lets this request through (to aim a fault at the second request of a kind)
   "kill"     SIGKILL the process `kill_pid` (a `social push` in a subprocess), then hang up
 `when="before"`: instead of handling the request (it has no effect); `when="after"`: handle it
 (a post is created) and then fail, which is the case that makes exactly-once hard.
@@ -134,6 +135,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.fake.seen_headers.append(dict(self.headers))
             self.fake.seen_bodies.append(body)
         fault = self._take_fault(kind)
+        if fault and fault.kind == "pass":  # lets a request through, so a later one gets the fault
+            fault = None
         if fault and fault.when == "before":
             return self._fail(fault)
         reply = handler(request) if handler else Reply(404, {"error": "Not found"})
