@@ -11,7 +11,6 @@ import pytest
 from dorpsplein.social import push
 from dorpsplein.social.ledger import DONE, Ledger
 
-
 FAULTS = ["500", "429", "timeout", "reset"]
 # request kind -> when the fault strikes; the reconcile kinds only run after an answer was lost
 MASTODON = {"instance": "before", "verify_credentials": "before", "media": "after", "media_status": "before",
