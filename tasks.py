@@ -199,7 +199,7 @@ def analytics(logs, json_path, state):
     from dorpsplein.analytics.summary import report_json, summary_lines
     from dorpsplein.analytics_schema import write_json_atomically
 
-    settings = load_settings()
+    settings = load_settings(production=True)  # the logs are the live site's: its address is "internal"
     state = state or ROOT / settings.get("STATISTICS_STATE_PATH", "state/analytics")
     report = analyse(list(logs), state, shape_from_settings(settings))
     for warning in report.warnings:

@@ -97,3 +97,14 @@ def test_json_report_and_gzip_input(runner, tmp_path):
     data = json.loads(report.read_text())
     assert data["files"] == [{"path": str(log), "counted": 2, "recounted": 0, "malformed": 0, "note": None}]
     assert data["months"]["2026-11"]["days"]["2026-11-06"]["visitors"] == 2
+
+
+def test_the_live_site_is_not_another_site(runner, tmp_path):
+    """A visit whose first page today came from our own (production) address counts as direct."""
+    log, report = tmp_path / "access.log", tmp_path / "run.json"
+    log.write_text(line(when=at(7), referrer="https://dorpsplein.voorbeeld.nl/blog/")
+                   + line(ip="203.0.113.4", when=at(7, 13), referrer="https://buurt.example.org/"))
+    result = runner.invoke(cli, ["analytics", str(log), "--state", str(tmp_path / "s"), "--json", str(report)])
+    assert result.exit_code == 0, result.output
+    referrers = json.loads(report.read_text())["months"]["2026-11"]["referrers"]
+    assert (referrers["direct"], referrers["other_sites"]) == (1, {"buurt.example.org": 1})
