@@ -67,8 +67,12 @@ def main() -> None:
     goaccess = shutil.which("goaccess")
     if goaccess:
         report = work / "goaccess-report.json"
-        rows.append(("GoAccess 1.7 --log-format=COMBINED -o json",
-                     *measure([goaccess, str(log), "--log-format=COMBINED", "-o", str(report)], work)))
+        rows.append(
+            (
+                "GoAccess 1.7 --log-format=COMBINED -o json",
+                *measure([goaccess, str(log), "--log-format=COMBINED", "-o", str(report)], work),
+            )
+        )
     else:
         print("goaccess is not installed (apt-get install goaccess): no comparison")
 
@@ -77,8 +81,10 @@ def main() -> None:
         print(f"{name:44} {seconds:7.2f} {cpu:7.2f} {lines / seconds:10,.0f} {peak:8.0f}")
     if goaccess:
         wall, cpu = rows[2][1] / rows[0][1], rows[2][2] / rows[0][2]
-        print(f"\nThroughput: {wall:.1f}× GoAccess by wall time, {cpu:.1f}× by CPU time (target ≥ 3×); "
-              f"peak memory {rows[0][3]:.0f} MB against GoAccess's {rows[2][3]:.0f} MB (target < 300 MB)")
+        print(
+            f"\nThroughput: {wall:.1f}× GoAccess by wall time, {cpu:.1f}× by CPU time (target ≥ 3×); "
+            f"peak memory {rows[0][3]:.0f} MB against GoAccess's {rows[2][3]:.0f} MB (target < 300 MB)"
+        )
     print(f"Load average during the run: {os.getloadavg()[0]:.1f} (shared machine: compare ratios, not seconds)")
     if not args.keep:
         shutil.rmtree(work)
