@@ -111,6 +111,7 @@ FOOTER_LINKS = [
     ("Kanalen", "/kanalen/"),
     ("Contact", "/contact/"),
     ("Helpdesk", "/helpdesk/"),
+    ("Statistieken", "/statistieken/"),
 ]
 
 # Social push (dorpsplein/social/README.md): `tasks.py social push|post|check|follow`.
