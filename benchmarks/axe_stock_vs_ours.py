@@ -44,8 +44,11 @@ def stock_stand_ins(folder: Path) -> Path:
     """Templates our content asks for that notmyidea lacks, each only extending notmyidea's own."""
     folder.mkdir(parents=True)
     stock = {p.name for p in (STOCK_THEME / "templates").glob("*.html")}
-    page_templates = {f"{m.group(1)}.html" for md in (ROOT / "content").rglob("*.md")
-                      if (m := re.search(r"^Template:\s*(\S+)", md.read_text(encoding="utf-8"), re.M))}
+    page_templates = {
+        f"{m.group(1)}.html"
+        for md in (ROOT / "content").rglob("*.md")
+        if (m := re.search(r"^Template:\s*(\S+)", md.read_text(encoding="utf-8"), re.M))
+    }
     for template in (ROOT / "theme/templates").glob("*.html"):
         if template.name in stock or template.name.startswith("_"):
             continue
@@ -88,8 +91,12 @@ def summary(results: dict[str, dict[str, int]]) -> tuple[int, int, int, Counter]
     per_rule = Counter()
     for rules in results.values():
         per_rule.update(rules)
-    return (sum(1 for rules in results.values() if rules), sum(len(r) for r in results.values()),
-            sum(per_rule.values()), per_rule)
+    return (
+        sum(1 for rules in results.values() if rules),
+        sum(len(r) for r in results.values()),
+        sum(per_rule.values()),
+        per_rule,
+    )
 
 
 def main() -> None:
@@ -101,20 +108,28 @@ def main() -> None:
         tmp = Path(tmp)
         figures = {
             "ours": build_and_audit(browser, tmp / "ours"),
-            "notmyidea": build_and_audit(browser, tmp / "stock", THEME=str(STOCK_THEME),
-                                         THEME_TEMPLATES_OVERRIDES=[str(stock_stand_ins(tmp / "stand-ins"))]),
+            "notmyidea": build_and_audit(
+                browser,
+                tmp / "stock",
+                THEME=str(STOCK_THEME),
+                THEME_TEMPLATES_OVERRIDES=[str(stock_stand_ins(tmp / "stand-ins"))],
+            ),
         }
         browser.close()
     print(f"axe-core on {len(TEMPLATE_KINDS)} pages ({', '.join(WCAG_TAGS)}), 1280 px\n")
     print(f"{'page':<22}{'ours':>22}  {'notmyidea':<40}")
     for kind in TEMPLATE_KINDS:
-        cells = [", ".join(f"{rule} ×{n}" for rule, n in sorted(figures[theme][kind].items())) or "0"
-                 for theme in ("ours", "notmyidea")]
+        cells = [
+            ", ".join(f"{rule} ×{n}" for rule, n in sorted(figures[theme][kind].items())) or "0"
+            for theme in ("ours", "notmyidea")
+        ]
         print(f"{kind:<22}{cells[0]:>22}  {cells[1]:<40}")
     for theme in ("ours", "notmyidea"):
         pages, rules, nodes, per_rule = summary(figures[theme])
-        print(f"\n{theme}: {pages}/{len(TEMPLATE_KINDS)} pages with violations, {rules} rule violations, "
-              f"{nodes} elements" + (f" ({', '.join(f'{r} {n}' for r, n in per_rule.most_common())})" if nodes else ""))
+        print(
+            f"\n{theme}: {pages}/{len(TEMPLATE_KINDS)} pages with violations, {rules} rule violations, "
+            f"{nodes} elements" + (f" ({', '.join(f'{r} {n}' for r, n in per_rule.most_common())})" if nodes else "")
+        )
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2, ensure_ascii=False), encoding="utf-8")
 

@@ -19,4 +19,7 @@ TEMPLATE_KINDS = {
     "tags": "/blog/onderwerpen/",
     "authors": "/blog/auteurs/",
     "404": "/bestaat/niet/",
+    # Templates other features add to the theme; our checks hold for them too.
+    "contact-form": "/contact/",
+    "statistics": "/statistieken/",
 }

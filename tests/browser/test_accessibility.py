@@ -43,7 +43,16 @@ def test_axe_run_would_catch_a_violation(browser, demo_url, axe):
     page.close()
 
 
-@KINDS
+# Known failures, strict: when the page is fixed this test fails until the entry is removed.
+REFLOW_TO_FIX = {
+    "statistics": "its tables overflow at 320 px; wrap them with {% filter scroll_tables(t('table')) %} (issue 9)",
+}
+REFLOW_KINDS = pytest.mark.parametrize("path", [
+    pytest.param(path, id=kind, marks=[pytest.mark.xfail(strict=True, reason=REFLOW_TO_FIX[kind])]
+                 if kind in REFLOW_TO_FIX else []) for kind, path in TEMPLATE_KINDS.items()])
+
+
+@REFLOW_KINDS
 def test_reflows_at_320_px_without_horizontal_scrolling(browser, demo_url, path):
     """Also writes full-page screenshots at 320 and 1280 px for people to look at (not asserted)."""
     name = [kind for kind, p in TEMPLATE_KINDS.items() if p == path][0]

@@ -43,15 +43,14 @@ def check(vnu, files) -> list[str]:
 
 
 def test_every_template_kind_is_valid_html(vnu, demo_url, tmp_path):
-    files = []
+    # A page with a duplicate id and a stray end tag rides along in the same run (one JVM start):
+    # it shows the checker really reports errors, so the empty list below means something.
+    bad = tmp_path / "known-bad.html"
+    bad.write_text('<!DOCTYPE html><html lang="nl"><title>x</title><p id="a"></p><p id="a"></p></div>')
+    files = [bad]
     for kind, path in TEMPLATE_KINDS.items():
         files.append(tmp_path / f"{kind}.html")
         files[-1].write_bytes(fetch(demo_url + path))
-    assert check(vnu, files) == []
-
-
-def test_the_checker_reports_an_error_when_there_is_one(vnu, tmp_path):
-    """Guards the test above: a page with a duplicate id and a stray end tag is reported."""
-    bad = tmp_path / "bad.html"
-    bad.write_text('<!DOCTYPE html><html lang="nl"><title>x</title><p id="a"></p><p id="a"></p></div>')
-    assert len(check(vnu, [bad])) == 2
+    errors = check(vnu, files)
+    assert len([e for e in errors if e.startswith("known-bad.html:")]) == 2, errors
+    assert [e for e in errors if not e.startswith("known-bad.html:")] == []

@@ -207,3 +207,14 @@ def test_build_reports_brand_ratios_when_asked(site, caplog):
     assert ('THEME_BRAND_TEXT_COLOR = "#ffffff" on THEME_BRAND_COLOR = "#154273": text in the page header '
             "(#ffffff on #154273): contrast 10.20:1; WCAG 2.1 AA needs at least 4.5:1") in caplog.messages
     json.dumps(caplog.messages)  # plain strings, fit for a CI log
+
+
+def test_the_post_image_is_shown_once_even_when_the_text_shows_it_too(site):
+    site.post("a", "Met foto", "2026-11-01 10:00", body="![Het plein](/images/plein.jpg)",
+              Image="images/plein.jpg", Image_alt="Het plein")
+    site.post("b", "Alleen kaart", "2026-11-02 10:00", Image="images/brug.jpg", Image_alt="De brug")
+    site.build()
+    shown = parse(site.output / "blog/2026/11/met-foto/index.html").select("main img")
+    assert [img["src"] for img in shown] == ["/images/plein.jpg"]
+    shown = parse(site.output / "blog/2026/11/alleen-kaart/index.html").select("main img")
+    assert [(img["src"], img["alt"]) for img in shown] == [("/images/brug.jpg", "De brug")]
