@@ -355,7 +355,8 @@ def _social_network_option(func):
 def _print_social(table, lines=()):
     from rich.console import Console
 
-    console = Console(highlight=False)
+    # Not a terminal (CI logs, pipes): wide enough that rows stay whole.
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
     for line in lines:
         console.print(line, markup=False)
     console.print(table)
