@@ -27,7 +27,8 @@ def test_a_real_build_pushes_its_new_shared_posts(tmp_path, settings, environ, s
     build(load_settings(content=content, output=output, extra={"SITEURL": SITE}))
     report = push(settings, feed=output / "feeds" / "all.json", environ=environ, sleep=sleeps)
     assert sorted((o.network, o.label, o.status) for o in report.outcomes) == [
-        ("bluesky", "Nieuwe brug over de Molensloot", "posted"), ("mastodon", "Nieuwe brug over de Molensloot", "posted")]
+        ("bluesky", "Nieuwe brug over de Molensloot", "posted"),
+        ("mastodon", "Nieuwe brug over de Molensloot", "posted")]
     assert [s.reason for s in report.skipped] == ["Share: no"]
     (status,) = mastodon.statuses
     assert status["media_attachments"][0]["description"] == "Een houten brug over de sloot"
