@@ -37,16 +37,17 @@ class FollowResult:
         return self.result == "failed"
 
 
-def _secrets(config, environ):
-    return [config.secret(network, environ) for network in ("mastodon", "bluesky")]
+def _setup(settings: dict, environ):
+    """(config, environment, secrets to keep out of every message)."""
+    config = social_config(settings)
+    environ = os.environ if environ is None else environ
+    return config, environ, [config.secret(network, environ) for network in ("mastodon", "bluesky")]
 
 
 def check_accounts(settings: dict, network: str | None = None, environ=None, sleep=time.sleep,
                    channels_file: Path | None = None) -> list[AccountCheck]:
     """Log in to every configured account and say what is wrong; never shows a token."""
-    config = social_config(settings)
-    environ = os.environ if environ is None else environ
-    secrets = _secrets(config, environ)
+    config, environ, secrets = _setup(settings, environ)
     channels_path = channels_file or config.channels_file
     own = None
     if channels_path is not None and Path(channels_path).exists():
@@ -76,9 +77,7 @@ def check_accounts(settings: dict, network: str | None = None, environ=None, sle
 def follow_related(settings: dict, network: str | None = None, environ=None, sleep=time.sleep,
                    channels_file: Path | None = None) -> list[FollowResult]:
     """Make each of our accounts follow the related accounts in the channel list (idempotent)."""
-    config = social_config(settings)
-    environ = os.environ if environ is None else environ
-    secrets = _secrets(config, environ)
+    config, environ, secrets = _setup(settings, environ)
     path = channels_file or config.channels_file
     if path is None:
         raise DorpspleinError("PATH: no content folder, so no channels.toml to read")

@@ -9,7 +9,6 @@ account's feed (getAuthorFeed).
 from __future__ import annotations
 
 import datetime
-import time
 
 import httpx
 from atproto import Client, client_utils, models
@@ -26,10 +25,9 @@ from atproto_client.request import Request
 from atproto_core.exceptions import AtProtocolError
 
 from .compose import Composed
-from .config import SocialConfig
 from .feedsource import Image
 from .remote import AccountInfo, Remote
-from .retry import PERMANENT, RATE_LIMITED, TRANSIENT, Failure, PublishError, RetryPolicy, call_with_retries
+from .retry import PERMANENT, RATE_LIMITED, TRANSIENT, Failure, PublishError, RetryingPublisher
 
 POST_COLLECTION = "app.bsky.feed.post"
 
@@ -49,18 +47,9 @@ def _error_name(exc: RequestErrorBase) -> str | None:
     return getattr(exc.response.content, "error", None) if exc.response is not None else None
 
 
-class BlueskyPublisher:
+class BlueskyPublisher(RetryingPublisher):
     network = "bluesky"
-
-    def __init__(self, config: SocialConfig, password: str | None, sleep=time.sleep):
-        self.config = config
-        self._password = password
-        self._sleep = sleep
-        self.policy = RetryPolicy(config.retries, config.retry_base, config.retry_max, config.retry_after_max)
-        self.client: Client | None = None
-        self.did = ""
-        self.account = ""
-        self._recent = None
+    did = ""  # of our account, known after connect()
 
     # Errors ------------------------------------------------------------------------------------
 
@@ -92,21 +81,18 @@ class BlueskyPublisher:
             return Failure(PERMANENT, str(exc) or exc.__class__.__name__)
         return None
 
-    def _retry(self, call, what: str, before_retry=None):
-        return call_with_retries(call, self.classify, self.policy, what, self._sleep, before_retry)
-
     # Session -----------------------------------------------------------------------------------
 
     def connect(self) -> AccountInfo:
         """Log in once per run (createSession is rate-limited); later calls reuse the session."""
         if self.client is not None:
             return self.info
-        if not self._password:
+        if not self._secret:
             raise PublishError(Failure(PERMANENT, "DORPSPLEIN_BLUESKY_PASSWORD is not set"), "Bluesky")
         client = Client(base_url=self.config.bluesky_service, request=Request(timeout=self.config.timeout))
         handle = self.config.bluesky_handle
         # Without the profile lookup, so that a retry of a failed lookup does not log in again.
-        self._retry(lambda: client.login(handle, self._password, fetch_bsky_profile=False), f"logging in as {handle}")
+        self._retry(lambda: client.login(handle, self._secret, fetch_bsky_profile=False), f"logging in as {handle}")
         profile = self._retry(lambda: client.get_profile(handle), f"reading the profile of {handle}")
         client.me = profile
         self.session_string = client.export_session_string()

@@ -27,10 +27,9 @@ from mastodon.errors import (
 )
 
 from .compose import Composed
-from .config import SocialConfig
 from .feedsource import Image
 from .remote import AccountInfo, Remote
-from .retry import PERMANENT, RATE_LIMITED, TRANSIENT, Failure, PublishError, RetryPolicy, call_with_retries
+from .retry import PERMANENT, RATE_LIMITED, TRANSIENT, Failure, PublishError, RetryingPublisher
 from .retry import parse_retry_after as _parse_retry_after
 
 
@@ -68,19 +67,13 @@ def status_matches(status, composed: Composed) -> bool:
     return _plain(status.get("content") or "") == re.sub(r"\s+", " ", composed.text).strip()
 
 
-class MastodonPublisher:
+class MastodonPublisher(RetryingPublisher):
     network = "mastodon"
 
-    def __init__(self, config: SocialConfig, token: str | None, sleep=time.sleep):
-        self.config = config
-        self._token = token
-        self._sleep = sleep
-        self.policy = RetryPolicy(config.retries, config.retry_base, config.retry_max, config.retry_after_max)
-        self.client: Mastodon | None = None
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         self.account_id = None
-        self.account = ""
-        self._headers: dict = {}
-        self._recent = None
+        self._headers: dict = {}  # of the last response: MastodonRatelimitError does not carry them
 
     # Errors ------------------------------------------------------------------------------------
 
@@ -108,9 +101,6 @@ class MastodonPublisher:
             return Failure(PERMANENT, str(exc) or exc.__class__.__name__)
         return None
 
-    def _retry(self, call, what: str, before_retry=None):
-        return call_with_retries(call, self.classify, self.policy, what, self._sleep, before_retry)
-
     def _remember(self, response, *args, **kwargs):
         self._headers = dict(response.headers)
 
@@ -119,13 +109,13 @@ class MastodonPublisher:
     def connect(self) -> AccountInfo:
         if self.client is not None:
             return self.info
-        if not self._token:
+        if not self._secret:
             raise PublishError(Failure(PERMANENT, "DORPSPLEIN_MASTODON_TOKEN is not set"), "Mastodon")
         session = requests.Session()
         session.hooks["response"].append(self._remember)
 
         def create():
-            client = Mastodon(api_base_url=self.config.mastodon_url, access_token=self._token,
+            client = Mastodon(api_base_url=self.config.mastodon_url, access_token=self._secret,
                               version_check_mode="created", ratelimit_method="throw",
                               request_timeout=self.config.timeout, session=session)
             # The constructor falls back to version 1.0.0 when the instance call fails; insist instead.

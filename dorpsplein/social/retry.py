@@ -121,3 +121,22 @@ def redact(text: str, secrets) -> str:
         if secret:
             text = text.replace(secret, "[hidden]")
     return text
+
+
+class RetryingPublisher:
+    """What both publishers share: settings, the retry policy and an injectable sleep (tests record it)."""
+
+    def __init__(self, config, secret: str | None, sleep: Callable[[float], None] = time.sleep):
+        self.config = config
+        self._secret = secret
+        self._sleep = sleep
+        self.policy = RetryPolicy(config.retries, config.retry_base, config.retry_max, config.retry_after_max)
+        self.client = None
+        self.account = ""
+        self._recent = None  # the account's recent posts, fetched once a run unless asked fresh
+
+    def classify(self, exc: BaseException) -> Failure | None:  # pragma: no cover - each network's own
+        raise NotImplementedError
+
+    def _retry(self, call, what: str, before_retry=None):
+        return call_with_retries(call, self.classify, self.policy, what, self._sleep, before_retry)
