@@ -41,7 +41,7 @@ DEFAULT_DATE_FORMAT = "%Y-%m-%d"
 WITH_FUTURE_DATES = False
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["dutch_dates", "expiry", "feeds", "ui_strings", "theme_tokens", "statistics"]
+PLUGINS = ["dutch_dates", "expiry", "feeds", "ui_strings", "theme_tokens", "statistics", "overviews"]
 
 # The welcome page (content/pages/welkom.md) is the home page; the blog lives at /blog/.
 INDEX_SAVE_AS = "blog/index.html"

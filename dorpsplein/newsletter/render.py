@@ -1,0 +1,110 @@
+"""Rendering a newsletter: one set of data → HTML e-mail, plain-text alternative and browser page.
+
+The templates live in the theme (`theme/templates/newsletter/`): `email.html` (table layout for
+mail clients, a hidden preheader, `lang="nl"`), `email.css` (inlined into every element by
+css-inline, because many clients drop `<style>`), and `email.txt`. Every URL handed in must be
+absolute: a mail client has no base address.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import css_inline
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from ..errors import DorpspleinError
+from .edition import UNSUBSCRIBE_PLACEHOLDER
+
+
+@dataclass(frozen=True)
+class PostSummary:
+    title: str
+    url: str
+    date_text: str  # "12 november 2026"
+    summary: str = ""
+    image: str | None = None  # absolute URL
+    image_alt: str = ""  # empty: decorative (the title next to it says what the post is)
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    posts: list[PostSummary]
+
+
+@dataclass(frozen=True)
+class StatLine:
+    label: str
+    value: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Stats:
+    """The analytics block: visits, the most read posts, how visitors came, feed subscribers."""
+
+    month_label: str
+    visits: str
+    page_views: str
+    top_posts: list[StatLine]
+    sources: list[StatLine]
+    feed_subscribers: str | None
+
+
+@dataclass(frozen=True)
+class NewsletterContent:
+    subject: str
+    title: str
+    preheader: str
+    intro_html: str
+    intro_text: str
+    site_name: str
+    site_url: str
+    list_label: str
+    sections: list[Section] = field(default_factory=list)
+    stats: Stats | None = None
+    browser_url: str | None = None
+    overview_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str
+    text: str
+    browser_html: str
+
+
+def _environment(templates: Path, html: bool) -> Environment:
+    folder = Path(templates) / "newsletter"
+    if not folder.is_dir():
+        raise DorpspleinError(f"{folder}: the newsletter templates are missing")
+    return Environment(loader=FileSystemLoader(str(folder)), undefined=StrictUndefined,
+                       autoescape=select_autoescape(["html"]) if html else False,
+                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+
+def render(content: NewsletterContent, templates: Path) -> Rendered:
+    """`templates` is the theme's templates folder (it holds `newsletter/`)."""
+    html_env, text_env = _environment(templates, True), _environment(templates, False)
+    css = (Path(templates) / "newsletter" / "email.css").read_text(encoding="utf-8")
+    inliner = css_inline.CSSInliner(load_remote_stylesheets=False, keep_style_tags=False, extra_css=css,
+                                    apply_width_attributes=True)
+    values = {"c": content, "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER}
+    html = inliner.inline(html_env.get_template("email.html").render(**values, browser_view=False))
+    browser_html = inliner.inline(html_env.get_template("email.html").render(**values, browser_view=True))
+    text = text_env.get_template("email.txt").render(**values)
+    return Rendered(html=html, text=_tidy_text(text), browser_html=browser_html)
+
+
+def _tidy_text(text: str) -> str:
+    """At most one empty line in a row, no trailing spaces, CRLF-safe plain text."""
+    lines, blank = [], False
+    for line in text.splitlines():
+        line = line.rstrip()
+        if not line and blank:
+            continue
+        blank = not line
+        lines.append(line)
+    return "\n".join(lines).strip() + "\n"
