@@ -335,6 +335,96 @@ def subscribers_prune(days):
     click.echo(f"Deleted {deleted} sign-up(s) left unconfirmed for more than {days} days")
 
 
+@newsletter_subscribers.command("add")
+@click.argument("email")
+@click.option("--list", "list_name", default="extern", show_default=True, help="The list, e.g. intern.")
+@click.option("--consent", required=True, help="Proof of consent: where and when the person agreed (AVG).")
+def subscribers_add(email, list_name, consent):
+    """Add a confirmed subscriber whose consent was given elsewhere (a paper form, a meeting).
+
+    \b
+    Example:
+      python tasks.py newsletter subscribers add j.jansen@voorbeeld.nl --list intern --consent "Intranet, 2026-11-20"
+    """
+    from dorpsplein.newsletter.admin import add
+    from dorpsplein.subscribers import open_database
+
+    row = add(open_database(), email, list_name, consent, load_settings().get("NEWSLETTER_LISTS") or {})
+    click.echo(f"Added {row.email} to {row.list_name} (confirmed)")
+
+
+@newsletter_subscribers.command("import")
+@click.argument("csv_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--list", "list_name", help="List for rows without a 'list' column value.")
+def subscribers_import(csv_file, list_name):
+    """Import confirmed subscribers from CSV with columns email,consent_note[,list]; all rows or none.
+
+    \b
+    Example:
+      python tasks.py newsletter subscribers import aanmeldingen.csv --list extern
+    """
+    from dorpsplein.newsletter.admin import import_csv
+    from dorpsplein.subscribers import open_database
+
+    count = import_csv(open_database(), csv_file, list_name, load_settings().get("NEWSLETTER_LISTS") or {})
+    click.echo(f"Imported {count} subscriber(s) from {csv_file}")
+
+
+@newsletter_subscribers.command("remove")
+@click.argument("email")
+@click.option("--list", "list_name", help="Only this list (default: every list).")
+def subscribers_remove(email, list_name):
+    """Delete an address entirely, with its delivery records (AVG right to erasure); exit 1 if absent.
+
+    \b
+    Example:
+      python tasks.py newsletter subscribers remove j.jansen@voorbeeld.nl
+    """
+    from dorpsplein.newsletter.admin import remove_address
+    from dorpsplein.subscribers import open_database
+
+    removed = remove_address(open_database(), email, list_name, load_settings().get("NEWSLETTER_LISTS") or {})
+    if not removed:
+        raise DorpspleinError(f"{email} is not on {'list ' + list_name if list_name else 'any list'}")
+    click.echo(f"Removed {email} from {', '.join(removed)}")
+
+
+@newsletter.command("send")
+@click.option("--list", "list_name", default="extern", show_default=True, help="The list to send to.")
+@click.option("--period", help="Edition to send, e.g. 2026-11 (default: the newest one built).")
+@click.option("--file", "file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Send a one-off mailing from this Markdown file instead of an overview.")
+@click.option("--dry-run", is_flag=True, help="Show what would be sent and to how many; send nothing.")
+@click.option("--production", is_flag=True, help="Use publishconf.py (the live site's addresses).")
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path),
+              help="Built site to take the edition from (default: output/).")
+def newsletter_send(list_name, period, file, dry_run, production, output):
+    """Send a newsletter edition to a list: each subscriber exactly once, also when run again.
+
+    A rerun after a crash or an SMTP failure sends only what is missing; temporary refusals (4xx)
+    are tried again on the next run, permanent ones (5xx) are reported. Exit 1 while anything is left.
+
+    \b
+    Example:
+      python tasks.py build --production && python tasks.py newsletter send --period 2026-11 --list extern
+      python tasks.py newsletter send --file content/eenmalig/welkom.md --list extern --dry-run
+    """
+    from rich.progress import Progress
+
+    from dorpsplein.newsletter.service import send
+    from dorpsplein.newsletter.summary import summary_lines
+
+    settings = load_settings(production=production, output=output)
+    with Progress(transient=True) as bar:
+        task = bar.add_task("Versturen", total=None)
+        edition, report = send(settings, list_name, period, file, dry_run,
+                               progress=lambda done, total: bar.update(task, completed=done, total=total))
+    for line in summary_lines(edition, report):
+        click.echo(line)
+    if not dry_run and not report.complete:
+        sys.exit(1)
+
+
 @cli.group()
 def social():
     """Post to Mastodon and Bluesky: new posts exactly once, one-off posts, accounts and follows.

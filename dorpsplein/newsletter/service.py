@@ -1,0 +1,35 @@
+"""What tasks.py calls: find or make the edition, open the database, send; the subscriber admin commands."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..errors import DorpspleinError
+from ..subscribers import database_url, open_database
+from .config import load_send_config
+from .edition import edition_folder, latest_period, read_edition
+from .oneoff import oneoff_edition
+from .send import Progress, SendReport, send_edition
+
+
+def find_edition(settings: dict, list_name: str, period: str | None = None, file: Path | None = None):
+    if file is not None:
+        if period:
+            raise DorpspleinError("--period and --file: choose one (a one-off mailing has no period)")
+        return oneoff_edition(file, list_name, settings)
+    output = Path(settings["OUTPUT_PATH"])
+    period = period or latest_period(output, list_name)
+    if period is None:
+        raise DorpspleinError(f"{output / 'nieuwsbrief'}: no edition for list {list_name!r}; build the site after "
+                              "a period with posts has ended (python tasks.py build --production)")
+    return read_edition(edition_folder(output, period, list_name))
+
+
+def send(settings: dict, list_name: str, period: str | None = None, file: Path | None = None, dry_run: bool = False,
+         progress: Progress | None = None, environ=os.environ) -> tuple[object, SendReport]:
+    config = load_send_config(settings, environ, dry_run=dry_run)
+    edition = find_edition(settings, list_name, period, file)
+    url = database_url(environ)
+    report = send_edition(edition, open_database(url), config, database_url=url, dry_run=dry_run, progress=progress)
+    return edition, report
