@@ -155,6 +155,12 @@ NEWSLETTER_LISTS = {"extern": "Nieuwsbrief van Gemeente Voorbeeld", "intern": "I
 FORMS_SIGNUP_LISTS = ["extern"]  # the lists visitors can sign up for on the site
 CONTACT_EMAIL = "info@voorbeeld.nl"  # receives the contact form's messages (Reply-To: the sender)
 MAIL_FROM = "Gemeente Voorbeeld <nieuwsbrief@voorbeeld.nl>"
+# Newsletter sending (dorpsplein/newsletter, `tasks.py newsletter send`); DKIM via DORPSPLEIN_DKIM_KEY_PATH/_SELECTOR.
+NEWSLETTER_RATE_PER_SECOND = 20  # stay under the mail provider's limit; 0 = as fast as the server accepts
+NEWSLETTER_RECONNECTS = 3  # a lost SMTP connection is reopened this often per run
+NEWSLETTER_UNSUBSCRIBE_MAILTO = None  # the mailto: in List-Unsubscribe; None = MAIL_FROM's address
+# Periodic overviews (plugins/overviews/README.md): /overzicht/YYYY/MM/, feeds/overzicht.*, output/nieuwsbrief/.
+OVERVIEWS_PERIOD = "month"
 
 DIRECT_TEMPLATES = ["index", "tags", "categories", "authors", "archives", "404"]
 globals()["404_SAVE_AS"] = "404.html"  # a name Python cannot spell as a variable
