@@ -7,8 +7,9 @@ and plugins the same), serves each on 127.0.0.1 and runs axe-core (axe-playwrigh
 wcag2aa, wcag21a, wcag21aa) in Debian's Chromium on one page of every template kind
 (tests/browser/template_kinds.py), at 1280 px. Prints violated rules and affected elements per page.
 
-notmyidea has no template for our home page, our other page templates or a 404 page: the script gives
-it one-line stand-ins that only extend its own page.html or base.html, so every page has its content.
+notmyidea has no template for our home page, our other page templates or a 404 page: the script builds
+with a copy of it that has one-line stand-ins extending its own page.html or base.html, so every page
+has its content (and our e-mail templates, which plugins read but no web page uses).
 Requests to other hosts are blocked, as the site must not make them (notmyidea makes none).
 """
 
@@ -18,6 +19,7 @@ import argparse
 import json
 import logging
 import re
+import shutil
 import sys
 import tempfile
 from collections import Counter
@@ -40,23 +42,28 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 STOCK_THEME = Path(pelican.__file__).parent / "themes/notmyidea"
 
 
-def stock_stand_ins(folder: Path) -> Path:
-    """Templates our content asks for that notmyidea lacks, each only extending notmyidea's own."""
-    folder.mkdir(parents=True)
-    stock = {p.name for p in (STOCK_THEME / "templates").glob("*.html")}
+def stock_theme(folder: Path) -> Path:
+    """A copy of notmyidea, plus stand-ins for the templates our content asks for that it lacks
+    (each only extending notmyidea's own), plus our template folders that plugins read (e-mail)."""
+    shutil.copytree(STOCK_THEME, folder)
+    templates = folder / "templates"
+    stock = {p.name for p in templates.iterdir()}
     page_templates = {
         f"{m.group(1)}.html"
         for md in (ROOT / "content").rglob("*.md")
         if (m := re.search(r"^Template:\s*(\S+)", md.read_text(encoding="utf-8"), re.M))
     }
-    for template in (ROOT / "theme/templates").glob("*.html"):
+    for template in (ROOT / "theme/templates").iterdir():
         if template.name in stock or template.name.startswith("_"):
             continue
-        if template.name == "404.html":
+        if template.is_dir():  # newsletter/ and the like: not web pages, but plugins need them
+            shutil.copytree(template, templates / template.name)
+        elif template.name == "404.html":
             body = '{% extends "base.html" %}{% block content %}<h1>Pagina niet gevonden</h1>{% endblock %}'
+            (templates / template.name).write_text(body, encoding="utf-8")
         else:  # a page template gets the page; other direct templates (statistics…) an empty base page
             body = '{% extends "page.html" %}' if template.name in page_templates else '{% extends "base.html" %}'
-        (folder / template.name).write_text(body, encoding="utf-8")
+            (templates / template.name).write_text(body, encoding="utf-8")
     return folder
 
 
@@ -111,8 +118,7 @@ def main() -> None:
             "notmyidea": build_and_audit(
                 browser,
                 tmp / "stock",
-                THEME=str(STOCK_THEME),
-                THEME_TEMPLATES_OVERRIDES=[str(stock_stand_ins(tmp / "stand-ins"))],
+                THEME=str(stock_theme(tmp / "notmyidea")),
             ),
         }
         browser.close()
