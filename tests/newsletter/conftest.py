@@ -169,7 +169,8 @@ def forms_service(built_site, engine, database_url, smtp):
     server = make_server("127.0.0.1", 0, lambda env, start: holder["app"](env, start), threaded=True)
     url = f"http://127.0.0.1:{server.server_port}"
     settings = {**built_site, "FORMS_URL": url, "FORMS_RATE_LIMIT": "1000 per minute"}
-    environ = {"DORPSPLEIN_SECRET_KEY": SECRET, "DORPSPLEIN_SMTP_URL": smtp.url, "DORPSPLEIN_DATABASE_URL": database_url}
+    environ = {"DORPSPLEIN_SECRET_KEY": SECRET, "DORPSPLEIN_SMTP_URL": smtp.url,
+               "DORPSPLEIN_DATABASE_URL": database_url}
     holder["app"] = create_app(load_config(settings, environ, True), engine=engine)
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     yield FormsService(url, settings, engine)
