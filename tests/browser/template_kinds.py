@@ -22,4 +22,6 @@ TEMPLATE_KINDS = {
     # Templates other features add to the theme; our checks hold for them too.
     "contact-form": "/contact/",
     "statistics": "/statistieken/",
+    "overview": "/overzicht/2026/10/",
+    "overview-index": "/overzicht/",
 }
