@@ -544,5 +544,34 @@ def social_follow(network):
         sys.exit(1)
 
 
+@cli.command("publish")
+@click.option("--target", help="A name from PUBLISH_TARGETS (default: PUBLISH_TARGET).")
+@click.option("--dry-run", is_flag=True, help="Check, build and compress, then list what would change; send nothing.")
+def publish_command(target, dry_run):
+    """Check the content, build the production site, compress it and deploy it to a target.
+
+    Targets (PUBLISH_TARGETS): dir:/path, rsync:user@host:/path (releases and an atomic
+    switch) or s3://bucket/prefix (S3 keys from DORPSPLEIN_S3_ACCESS_KEY_ID/_SECRET_ACCESS_KEY).
+
+    \b
+    Example:
+      python tasks.py publish --dry-run
+      DORPSPLEIN_PUBLISH_TARGETS='{"test": "dir:/srv/test"}' python tasks.py publish --target test
+    """
+    from rich.progress import Progress
+
+    from dorpsplein.publish import publish, summary_lines
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task("Publiceren", total=None)
+        report = publish(load_settings(production=True), target, dry_run,
+                         progress=lambda step, done, total: bar.update(task, description=step, completed=done,
+                                                                       total=total or None))
+    for warning in report.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    for line in summary_lines(report):
+        click.echo(line)
+
+
 if __name__ == "__main__":
     cli()
