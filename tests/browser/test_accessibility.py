@@ -44,9 +44,7 @@ def test_axe_run_would_catch_a_violation(browser, demo_url, axe):
 
 
 # Known failures, strict: when the page is fixed this test fails until the entry is removed.
-REFLOW_TO_FIX = {
-    "statistics": "its tables overflow at 320 px; wrap them with {% filter scroll_tables(t('table')) %} (issue 9)",
-}
+REFLOW_TO_FIX: dict[str, str] = {}
 REFLOW_KINDS = pytest.mark.parametrize("path", [
     pytest.param(path, id=kind, marks=[pytest.mark.xfail(strict=True, reason=REFLOW_TO_FIX[kind])]
                  if kind in REFLOW_TO_FIX else []) for kind, path in TEMPLATE_KINDS.items()])

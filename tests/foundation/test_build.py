@@ -104,3 +104,10 @@ def test_plain_pelican_content_folder_builds(tmp_path):
     build(load_settings(content=content, output=tmp_path / "out", extra={"CACHE_PATH": str(tmp_path / "c")}))
     assert (tmp_path / "out/blog/2026/02/los-bericht/index.html").is_file()
     assert (tmp_path / "out/info/index.html").is_file()
+
+
+def test_a_post_in_another_language_gets_its_own_blog_address(site):
+    site.post("weg-dicht", "Road closed", "2026-01-05 09:00", Lang="en")
+    site.build()
+    assert (site.output / "blog/2026/01/road-closed-en/index.html").is_file()
+    assert not (site.output / "road-closed-en.html").exists()

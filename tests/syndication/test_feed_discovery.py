@@ -19,7 +19,8 @@ def alternates(page) -> set[tuple[str, str]]:
 
 
 def test_every_page_announces_the_site_feeds(tricky):
-    pages = sorted(tricky.output.rglob("*.html"))
+    # every page of the site; newsletter editions (nieuwsbrief/) are e-mail renditions, not site pages
+    pages = sorted(p for p in tricky.output.rglob("*.html") if "nieuwsbrief" not in p.relative_to(tricky.output).parts)
     assert len(pages) > 5
     for path in pages:
         page = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
