@@ -562,7 +562,7 @@ def publish_command(target, dry_run):
 
     from dorpsplein.publish import publish, summary_lines
 
-    with Progress(transient=True) as bar:
+    with Progress(transient=True, disable=not sys.stdout.isatty()) as bar:  # no bar in CI logs
         task = bar.add_task("Publiceren", total=None)
         report = publish(load_settings(production=True), target, dry_run,
                          progress=lambda step, done, total: bar.update(task, description=step, completed=done,
