@@ -42,6 +42,7 @@ WITH_FUTURE_DATES = False
 
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["dutch_dates", "expiry", "feeds", "ui_strings", "theme_tokens", "statistics", "overviews"]
+PLUGINS += ["security_txt"]  # /.well-known/security.txt with Expires (plugins/security_txt)
 
 # The welcome page (content/pages/welkom.md) is the home page; the blog lives at /blog/.
 INDEX_SAVE_AS = "blog/index.html"
