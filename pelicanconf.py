@@ -41,7 +41,7 @@ DEFAULT_DATE_FORMAT = "%Y-%m-%d"
 WITH_FUTURE_DATES = False
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["template_cache", "dutch_dates", "expiry", "feeds", "ui_strings", "theme_tokens", "statistics", "overviews"]
+PLUGINS = ["template_cache", "dutch_dates", "expiry", "feeds", "ui_strings", "theme_tokens", "statistics", "overviews", "share"]
 PLUGINS += ["security_txt"]  # /.well-known/security.txt with Expires (plugins/security_txt)
 
 # The welcome page (content/pages/welkom.md) is the home page; the blog lives at /blog/.

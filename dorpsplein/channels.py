@@ -63,6 +63,16 @@ def normalise_handle(network: str, handle: str) -> str:
     return handle
 
 
+def profile_url(network: str, handle: str) -> str | None:
+    """The public profile address of a handle: `@user@server` → `https://server/@user`; None if unknown."""
+    if network == "mastodon":
+        user, _, server = handle.lstrip("@").partition("@")
+        return f"https://{server}/@{user}" if user and server else None
+    if network == "bluesky":
+        return f"https://bsky.app/profile/{handle.lstrip('@')}"
+    return None
+
+
 def _text(data: dict, key: str, where: str, required: bool = False) -> str | None:
     value = data.get(key)
     if value is None:
