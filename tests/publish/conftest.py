@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
 from dorpsplein.publish.config import DEFAULTS
+
+from .net import free_port, wait_for_port
+from .nginx_server import nginx  # noqa: F401 (a fixture)
 
 
 class SiteFolder:
@@ -41,25 +42,6 @@ def site_folder(tmp_path) -> SiteFolder:
 def settings_for(targets: dict, **extra) -> dict:
     """Plain settings for `deploy()`: publishing needs nothing else."""
     return {**DEFAULTS, "PUBLISH_TARGETS": targets, "PUBLISH_TARGET": next(iter(targets)), **extra}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_port(port: int, process: subprocess.Popen, what: str, deadline: float = 30.0) -> None:
-    end = time.monotonic() + deadline
-    while time.monotonic() < end:
-        if process.poll() is not None:
-            raise RuntimeError(f"{what} exited with {process.returncode}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"{what} did not listen on port {port}")
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,164 @@
+"""deploy/nginx/dorpsplein.conf run by Debian's real nginx on 127.0.0.1, serving the published demo site.
+
+The config is used as written; only machine paths and ports are swapped for temporary ones, and
+each swap must match, so the test breaks when the config changes shape instead of testing less.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import shutil
+import ssl
+import subprocess
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from dorpsplein.build import build
+from dorpsplein.publish import deploy
+from dorpsplein.publish.compress import precompress
+from dorpsplein.publish.config import DEFAULTS
+from dorpsplein.settings import ROOT, load_settings
+
+from .net import free_port, wait_for_port
+
+DEPLOY = ROOT / "deploy"
+NGINX = "/usr/sbin/nginx"
+SITE_HOST, FORMS_HOST = "dorpsplein.voorbeeld.nl", "formulieren.dorpsplein.voorbeeld.nl"
+
+
+def render_config(text: str, swaps: dict[str, str]) -> str:
+    for old, new in swaps.items():
+        assert old in text, f"deploy/nginx/dorpsplein.conf no longer contains {old!r}"
+        text = text.replace(old, new)
+    return text
+
+
+class _EchoHeaders(BaseHTTPRequestHandler):
+    """Stands in for gunicorn: answers with the request headers it got through the proxy."""
+
+    def do_GET(self):  # noqa: N802 (http.server's naming)
+        body = json.dumps({"path": self.path, "headers": dict(self.headers)}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+class Nginx:
+    def __init__(self, folder: Path, http_port: int, https_port: int, release: Path, nginx_t: str):
+        self.folder, self.http_port, self.https_port, self.release = folder, http_port, https_port, release
+        self.nginx_t = nginx_t
+        self.site_url = f"https://127.0.0.1:{https_port}"
+        self.access_log = folder / "logs/dorpsplein.access.log"
+        self.context = ssl.create_default_context()
+        self.context.check_hostname = False
+        self.context.verify_mode = ssl.CERT_NONE
+
+    def get(self, path: str, host: str = SITE_HOST, https: bool = True, headers: dict | None = None):
+        """(status, headers as a dict with lowercase names, body bytes)."""
+        if https:
+            connection = http.client.HTTPSConnection("127.0.0.1", self.https_port, context=self.context, timeout=30)
+        else:
+            connection = http.client.HTTPConnection("127.0.0.1", self.http_port, timeout=30)
+        try:
+            connection.request("GET", path, headers={"Host": host, "User-Agent": "dorpsplein-test/1.0",
+                                                     **(headers or {})})
+            response = connection.getresponse()
+            return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+        finally:
+            connection.close()
+
+
+def _publish_demo(folder: Path, site_url: str) -> Path:
+    """The demo site, built for production at this address, compressed and published to a dir: target."""
+    output = folder / "output"
+    settings = load_settings(production=True, output=output,
+                             extra={"SITEURL": site_url, "CACHE_PATH": str(folder / "cache")})
+    build(settings, strict=True, quiet=True)
+    (output / ".editor-leftover.swp").write_text("not for visitors")
+    precompress(output)
+    www = folder / "www"
+    deploy(output, {**DEFAULTS, "PUBLISH_TARGETS": {"t": f"dir:{www}"}, "PUBLISH_TARGET": "t"})
+    return www / "current"
+
+
+def _main_config(folder: Path) -> Path:
+    temp = folder / "temp"
+    temp.mkdir()
+    main = folder / "nginx.conf"
+    main.write_text(f"""user root;
+daemon off;
+worker_processes 1;
+pid {folder}/nginx.pid;
+error_log {folder}/logs/error.log warn;
+events {{ worker_connections 64; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    client_body_temp_path {temp}/body;
+    proxy_temp_path {temp}/proxy;
+    fastcgi_temp_path {temp}/fastcgi;
+    uwsgi_temp_path {temp}/uwsgi;
+    scgi_temp_path {temp}/scgi;
+    include {folder}/dorpsplein.conf;
+}}
+""")
+    return main
+
+
+@pytest.fixture(scope="session")
+def nginx(tmp_path_factory):
+    if not Path(NGINX).exists():
+        pytest.skip("nginx is not installed (Debian: apt-get install nginx)")
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is not installed")
+    folder = tmp_path_factory.mktemp("nginx")
+    http_port, https_port = free_port(), free_port()
+    current = _publish_demo(folder, f"https://127.0.0.1:{https_port}")
+
+    certs = folder / "certs"
+    certs.mkdir()
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+                    f"/CN={SITE_HOST}", "-addext", f"subjectAltName=DNS:{SITE_HOST},DNS:{FORMS_HOST},IP:127.0.0.1",
+                    "-keyout", str(certs / "privkey.pem"), "-out", str(certs / "fullchain.pem")],
+                   check=True, capture_output=True)
+    backend = ThreadingHTTPServer(("127.0.0.1", 0), _EchoHeaders)
+    threading.Thread(target=backend.serve_forever, daemon=True).start()
+
+    snippets = folder / "snippets"
+    shutil.copytree(DEPLOY / "nginx/snippets", snippets)
+    (folder / "logs").mkdir()
+    (folder / "dorpsplein.conf").write_text(render_config((DEPLOY / "nginx/dorpsplein.conf").read_text(), {
+        "/etc/nginx/snippets/": f"{snippets}/",
+        "/srv/dorpsplein/current": str(current),
+        "/var/log/nginx/": f"{folder}/logs/",
+        f"/etc/letsencrypt/live/{SITE_HOST}/": f"{certs}/",
+        f"/etc/letsencrypt/live/{FORMS_HOST}/": f"{certs}/",
+        "/var/www/letsencrypt": str(folder / "acme"),
+        "listen [::]:80;": "",
+        "listen [::]:443 ssl http2;": "",
+        "listen 80;": f"listen 127.0.0.1:{http_port};",
+        "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
+        "proxy_pass http://127.0.0.1:8001;": f"proxy_pass http://127.0.0.1:{backend.server_address[1]};",
+    }))
+    main = _main_config(folder)
+    tested = subprocess.run([NGINX, "-t", "-p", str(folder), "-c", str(main)], capture_output=True, text=True)
+    assert tested.returncode == 0, tested.stderr
+    process = subprocess.Popen([NGINX, "-p", str(folder), "-c", str(main)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(https_port, process, "nginx")
+        wait_for_port(http_port, process, "nginx")
+        yield Nginx(folder, http_port, https_port, current.resolve(), tested.stderr)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        backend.shutdown()
