@@ -41,7 +41,7 @@ DEFAULT_DATE_FORMAT = "%Y-%m-%d"
 WITH_FUTURE_DATES = False
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["template_cache", "dutch_dates", "expiry", "feeds", "ui_strings", "theme_tokens", "statistics", "overviews", "share"]
+PLUGINS = ["template_cache", "dutch_dates", "expiry", "feeds", "ui_strings", "theme_tokens", "visit_statistics", "overviews", "share"]
 PLUGINS += ["security_txt"]  # /.well-known/security.txt with Expires (plugins/security_txt)
 
 # The welcome page (content/pages/welkom.md) is the home page; the blog lives at /blog/.
@@ -172,6 +172,6 @@ OVERVIEWS_PERIOD = "month"
 DIRECT_TEMPLATES = ["index", "tags", "categories", "authors", "archives", "404"]
 globals()["404_SAVE_AS"] = "404.html"  # a name Python cannot spell as a variable
 
-# Statistics page /statistieken/ (plugins/statistics), built from the monthly aggregates that
+# Statistics page /statistieken/ (plugins/visit_statistics), built from the monthly aggregates that
 # `tasks.py analytics` writes; a relative path is taken from the project folder.
 STATISTICS_STATE_PATH = "state/analytics"
