@@ -36,6 +36,7 @@ class SendConfig:
     rate_per_second: float  # 0: as fast as the server takes them
     reconnects: int
     dkim: DkimKey | None
+    messages_per_connection: int = 0  # 0: one connection for the whole mailing; some relays allow fewer
 
 
 def _dkim(environ: Mapping[str, str], domain: str) -> DkimKey | None:
@@ -81,4 +82,5 @@ def load_send_config(settings: Mapping, environ: Mapping[str, str] = os.environ,
         smtp=smtp, secret_key=secret_key, forms_url=forms_url, mail_from=mail_from, domain=domain,
         unsubscribe_mailto=settings.get("NEWSLETTER_UNSUBSCRIBE_MAILTO") or address,
         list_labels=dict(settings.get("NEWSLETTER_LISTS") or {}), rate_per_second=rate,
-        reconnects=int(settings.get("NEWSLETTER_RECONNECTS", 3)), dkim=_dkim(environ, domain))
+        reconnects=int(settings.get("NEWSLETTER_RECONNECTS", 3)), dkim=_dkim(environ, domain),
+        messages_per_connection=int(settings.get("NEWSLETTER_MESSAGES_PER_CONNECTION") or 0))

@@ -9,12 +9,28 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Engine, and_, func, select
+from sqlalchemy import Engine, and_, event, func, select
 
 from ..subscribers import CONFIRMED, Subscriber, deliveries, subscribers
 
 SENDING, SENT, DEFERRED, FAILED = "sending", "sent", "deferred", "failed"
 RETRYABLE = (SENDING, DEFERRED)
+
+
+def _normal_sync(dbapi_connection, _record) -> None:
+    dbapi_connection.execute("PRAGMA synchronous = NORMAL")
+
+
+def sqlite_without_fsync_per_commit(engine: Engine) -> None:
+    """Two commits per message with an fsync each cost ~10 ms on SQLite: 20x the rest of the work.
+
+    In WAL mode, `synchronous = NORMAL` keeps every commit across a crash or kill of this process
+    (the OS has the WAL); only a power failure can lose the last few commits, and a lost row only
+    makes the next run send that copy again, never skip it. Other databases are left as they are.
+    """
+    if engine.dialect.name == "sqlite" and not event.contains(engine, "connect", _normal_sync):
+        event.listen(engine, "connect", _normal_sync)
+        engine.dispose()  # pooled connections were opened without it
 
 
 def to_send(engine: Engine, mailing: str, list_name: str) -> list[Subscriber]:

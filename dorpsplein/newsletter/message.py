@@ -1,11 +1,18 @@
-"""One subscriber's copy of an edition: multipart/alternative with the list headers, DKIM-signed if configured."""
+"""One subscriber's copy of an edition: multipart/alternative with the list headers, DKIM-signed if configured.
+
+Everything that is the same for every copy (the headers that need encoding, the MIME skeleton) is
+built once per mailing with the email package; per copy only the address, date, Message-ID, the
+unsubscribe link and the quoted-printable bodies (binascii, in C) are filled in. Building each copy
+with EmailMessage took most of the sending time.
+"""
 
 from __future__ import annotations
 
+import binascii
 import html
+import secrets
 from datetime import datetime
 from email import policy
-from email.message import EmailMessage
 from email.utils import format_datetime
 from urllib.parse import quote
 
@@ -20,6 +27,7 @@ from .edition import UNSUBSCRIBE_PLACEHOLDER, Edition
 # (RFC 8058 §4 asks that List-Unsubscribe and List-Unsubscribe-Post are signed).
 SIGNED_HEADERS = [b"from", b"to", b"subject", b"date", b"message-id", b"list-id", b"list-unsubscribe",
                   b"list-unsubscribe-post", b"mime-version", b"content-type"]
+CRLF = b"\r\n"
 
 
 def message_id(edition: Edition, subscriber: Subscriber, domain: str) -> str:
@@ -27,23 +35,55 @@ def message_id(edition: Edition, subscriber: Subscriber, domain: str) -> str:
     return f"<{edition.mailing}.{subscriber.key}@{domain}>"
 
 
+def _fold(name: str, value: str) -> bytes:
+    """A header encoded as RFC 2047 words where needed (a plain str would be written unencoded)."""
+    return policy.SMTP.fold_binary(name, policy.SMTP.header_factory(name, value))
+
+
+def _quoted_printable(text: str) -> bytes:
+    return binascii.b2a_qp(text.encode("utf-8"), istext=True).replace(b"\r\n", b"\n").replace(b"\n", CRLF)
+
+
+def _part(content_type: str) -> bytes:
+    return (f"Content-Type: {content_type}; charset=\"utf-8\"\r\n"
+            "Content-Transfer-Encoding: quoted-printable\r\n\r\n").encode("ascii")
+
+
+class MessageFactory:
+    def __init__(self, edition: Edition, config: SendConfig):
+        self.edition, self.config = edition, config
+        label = config.list_labels.get(edition.list_name, edition.list_name)
+        self.boundary = f"=_dorpsplein_{secrets.token_hex(12)}".encode("ascii")
+        self.constant = b"".join([
+            _fold("From", config.mail_from), _fold("Subject", edition.subject),
+            _fold("List-Id", f"{label} <{edition.list_name}.{config.domain}>"),
+            b"List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n", b"MIME-Version: 1.0\r\n",
+            b'Content-Type: multipart/alternative; boundary="' + self.boundary + b'"\r\n'])
+        self.mailto = f"mailto:{config.unsubscribe_mailto}?subject={quote('afmelden ' + edition.list_name)}"
+
+    def build(self, subscriber: Subscriber, now: datetime) -> bytes:
+        config, edition = self.config, self.edition
+        link = unsubscribe_url(config.forms_url, config.secret_key or "", subscriber.key)
+        to = (f"To: {subscriber.email}\r\n".encode("ascii") if subscriber.email.isascii()
+              else _fold("To", subscriber.email))
+        headers = b"".join([
+            self.constant, to, f"Date: {format_datetime(now)}\r\n".encode("ascii"),
+            f"Message-ID: {message_id(edition, subscriber, config.domain)}\r\n".encode("ascii"),
+            f"List-Unsubscribe: <{link}>,\r\n <{self.mailto}>\r\n".encode("ascii")])
+        separator = b"--" + self.boundary + CRLF
+        body = b"".join([
+            b"\r\n", separator, _part("text/plain"),
+            _quoted_printable(edition.text.replace(UNSUBSCRIBE_PLACEHOLDER, link)), CRLF,
+            separator, _part("text/html"),
+            _quoted_printable(edition.html.replace(UNSUBSCRIBE_PLACEHOLDER, html.escape(link))), CRLF,
+            b"--" + self.boundary + b"--" + CRLF])
+        data = headers + body
+        if config.dkim:
+            data = dkim.sign(data, config.dkim.selector.encode(), config.dkim.domain.encode(),
+                             config.dkim.private_key, include_headers=SIGNED_HEADERS,
+                             canonicalize=(b"relaxed", b"relaxed")) + data
+        return data
+
+
 def build_message(edition: Edition, subscriber: Subscriber, config: SendConfig, now: datetime) -> bytes:
-    link = unsubscribe_url(config.forms_url, config.secret_key or "", subscriber.key)
-    label = config.list_labels.get(edition.list_name, edition.list_name)
-    msg = EmailMessage(policy=policy.SMTP)
-    msg["From"] = config.mail_from
-    msg["To"] = subscriber.email
-    msg["Subject"] = edition.subject
-    msg["Date"] = format_datetime(now)
-    msg["Message-ID"] = message_id(edition, subscriber, config.domain)
-    msg["List-Id"] = f"{label} <{edition.list_name}.{config.domain}>"
-    mailto = f"mailto:{config.unsubscribe_mailto}?subject={quote('afmelden ' + edition.list_name)}"
-    msg["List-Unsubscribe"] = f"<{link}>, <{mailto}>"
-    msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    msg.set_content(edition.text.replace(UNSUBSCRIBE_PLACEHOLDER, link))
-    msg.add_alternative(edition.html.replace(UNSUBSCRIBE_PLACEHOLDER, html.escape(link)), subtype="html")
-    data = msg.as_bytes()
-    if config.dkim:
-        data = dkim.sign(data, config.dkim.selector.encode(), config.dkim.domain.encode(), config.dkim.private_key,
-                         include_headers=SIGNED_HEADERS, canonicalize=(b"relaxed", b"relaxed")) + data
-    return data
+    return MessageFactory(edition, config).build(subscriber, now)

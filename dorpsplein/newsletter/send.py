@@ -28,7 +28,7 @@ from ..mail import MailError, smtp_connection
 from . import deliveries
 from .config import SendConfig
 from .edition import Edition
-from .message import build_message
+from .message import MessageFactory
 
 logger = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
@@ -108,6 +108,7 @@ def send_edition(edition: Edition, engine: Engine, config: SendConfig, database_
         todo = deliveries.to_send(engine, edition.mailing, edition.list_name)
         report.to_send = len(todo)
         if not dry_run and todo:
+            deliveries.sqlite_without_fsync_per_commit(engine)
             _send_all(edition, engine, config, todo, report, progress, now)
     report.totals = deliveries.counts(engine, edition.mailing)
     report.problems = deliveries.failures(engine, edition.mailing)
@@ -117,8 +118,9 @@ def send_edition(edition: Edition, engine: Engine, config: SendConfig, database_
 def _send_all(edition, engine, config, todo, report, progress, now) -> None:
     sender = parseaddr(config.mail_from)[1]
     pacer = Pacer(config.rate_per_second)
+    factory = MessageFactory(edition, config)
     reconnects = config.reconnects
-    done = 0
+    done = on_this_connection = 0
     with ExitStack() as connection:
         client = connection.enter_context(smtp_connection(config.smtp))
         queue = list(reversed(todo))
@@ -128,7 +130,7 @@ def _send_all(edition, engine, config, todo, report, progress, now) -> None:
                 report.skipped += 1
                 done += 1
                 continue
-            data = build_message(edition, subscriber, config, now())
+            data = factory.build(subscriber, now())
             pacer.wait()
             try:
                 client.sendmail(sender, [subscriber.email], data)
@@ -149,6 +151,7 @@ def _send_all(edition, engine, config, todo, report, progress, now) -> None:
                         report.stopped = str(again)
                         report.deferred += 1
                         break
+                    on_this_connection = 0
                     queue.append(subscriber)  # try this copy again on the new connection
                     continue
                 code, text = refused
@@ -160,6 +163,12 @@ def _send_all(edition, engine, config, todo, report, progress, now) -> None:
             else:
                 deliveries.settle(engine, edition.mailing, subscriber.id, deliveries.SENT, now(), 250)
                 report.sent += 1
+                on_this_connection += 1
+                if config.messages_per_connection and on_this_connection >= config.messages_per_connection \
+                        and queue:
+                    connection.close()  # the relay's limit: a fresh connection, not a reconnect after a fault
+                    client = connection.enter_context(smtp_connection(config.smtp))
+                    on_this_connection = 0
             done += 1
             if progress:
                 progress(done, len(todo))

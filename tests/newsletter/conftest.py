@@ -34,6 +34,7 @@ class Inbox:
 
     def __init__(self):
         self.messages: list[email.message.EmailMessage] = []
+        self.raw: list[bytes] = []  # as received: what a DKIM verifier sees
         self.refuse: dict[str, tuple[str, int]] = {}
         self.drop_after: int | None = None
         self.on_message = None
@@ -61,6 +62,7 @@ class Inbox:
             reply = self.on_message(len(self.messages) + 1)
             if reply:
                 return reply
+        self.raw.append(envelope.original_content)
         self.messages.append(email.message_from_bytes(envelope.original_content, policy=email.policy.default))
         return "250 Message accepted"
 

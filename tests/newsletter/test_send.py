@@ -129,7 +129,7 @@ def test_dkim_signature_verifies(edition, engine, database_url, smtp, people, bu
                               {**environ, "DORPSPLEIN_DKIM_KEY_PATH": str(tmp_path / "dkim.pem"),
                                "DORPSPLEIN_DKIM_SELECTOR": "nb2026"})
     run(edition, engine, config, database_url)
-    raw = smtp.messages[0].as_bytes()
+    raw = smtp.raw[0]
     assert b"s=nb2026" in raw and b"d=voorbeeld.nl" in raw
 
     def dns(name, timeout=5):
@@ -137,6 +137,7 @@ def test_dkim_signature_verifies(edition, engine, database_url, smtp, people, bu
         return record
 
     assert dkim.verify(raw, dnsfunc=dns)
+    assert not dkim.verify(raw.replace(b"Afmelden", b"Aanmelden"), dnsfunc=dns), "a changed body fails"
 
 
 @pytest.mark.parametrize("missing, message", [
@@ -148,3 +149,28 @@ def test_sending_needs_smtp_and_the_signing_key(built_site, environ, missing, me
 
     with pytest.raises(DorpspleinError, match=message):
         load_send_config(built_site, {k: v for k, v in environ.items() if k != missing})
+
+
+def test_a_relay_limit_of_messages_per_connection_is_respected(edition, engine, database_url, smtp, people,
+                                                               built_site, environ):
+    config = load_send_config({**built_site, "NEWSLETTER_RATE_PER_SECOND": 0,
+                               "NEWSLETTER_MESSAGES_PER_CONNECTION": 6}, environ)
+    report = run(edition, engine, config, database_url)
+    assert report.complete and smtp.connections == 4  # 6 + 6 + 6 + 2
+    assert_exactly_once(smtp, people)
+
+
+def test_the_rate_limit_paces_messages():
+    clock = {"t": 0.0}
+    slept = []
+
+    def sleep(seconds):
+        slept.append(round(seconds, 6))
+        clock["t"] += seconds
+
+    from dorpsplein.newsletter.send import Pacer
+
+    pacer = Pacer(4, clock=lambda: clock["t"], sleep=sleep)
+    for _ in range(5):
+        pacer.wait()
+    assert slept == [0.25, 0.25, 0.25, 0.25] and clock["t"] == 1.0
