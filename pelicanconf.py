@@ -41,7 +41,7 @@ DEFAULT_DATE_FORMAT = "%Y-%m-%d"
 WITH_FUTURE_DATES = False
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["template_cache", "dutch_dates", "expiry", "feeds", "ui_strings", "theme_tokens", "visit_statistics", "overviews", "share"]
+PLUGINS = ["template_cache", "dutch_dates", "expiry", "feeds", "ui_strings", "theme_tokens", "visit_statistics", "overviews", "share", "social_cards"]
 PLUGINS += ["security_txt"]  # /.well-known/security.txt with Expires (plugins/security_txt)
 
 # The welcome page (content/pages/welkom.md) is the home page; the blog lives at /blog/.
@@ -165,6 +165,7 @@ MAIL_FROM = "Gemeente Voorbeeld <nieuwsbrief@voorbeeld.nl>"
 # Newsletter sending (dorpsplein/newsletter, `tasks.py newsletter send`); DKIM via DORPSPLEIN_DKIM_KEY_PATH/_SELECTOR.
 NEWSLETTER_RATE_PER_SECOND = 20  # stay under the mail provider's limit; 0 = as fast as the server accepts
 NEWSLETTER_RECONNECTS = 3  # a lost SMTP connection is reopened this often per run
+NEWSLETTER_MESSAGES_PER_CONNECTION = 0  # 0 = one connection for the whole mailing; set if the relay limits it
 NEWSLETTER_UNSUBSCRIBE_MAILTO = None  # the mailto: in List-Unsubscribe; None = MAIL_FROM's address
 # Periodic overviews (plugins/overviews/README.md): /overzicht/YYYY/MM/, feeds/overzicht.*, output/nieuwsbrief/.
 OVERVIEWS_PERIOD = "month"
