@@ -1,0 +1,100 @@
+"""A 1200×630 share image per post without an Image: the title large, wrapped and fitted, and the site name.
+
+The file name holds a hash of everything drawn (title, site name, colours, font), so an image is
+rendered again only when one of those changes; rendered images are kept in the content cache folder
+and copied into each build's output.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+WIDTH, HEIGHT = 1200, 630
+MARGIN = 80
+TITLE_SIZES = range(88, 39, -4)  # largest first; the first size whose lines fit wins
+MAX_LINES = 5
+SITE_SIZE = 34
+VERSION = "1"  # change when the drawing changes, so every image is drawn again
+
+
+def drawable(text: str) -> str:
+    """The text without emoji and variation selectors, which the font has no glyphs for (they would show as boxes)."""
+    kept = "".join(ch for ch in text if ord(ch) < 0x1F000 and not 0xFE00 <= ord(ch) <= 0xFE0F and ch != "\u200d")
+    return " ".join(kept.split())
+
+
+def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> list[str]:
+    lines: list[str] = []
+    for word in text.split():
+        candidate = f"{lines[-1]} {word}" if lines else word
+        if lines and draw.textlength(candidate, font=font) <= width:
+            lines[-1] = candidate
+        else:
+            lines.append(word)
+    return lines
+
+
+def _fit(draw, title: str, font_path: str, width: int, height: int):
+    """(font, lines) for the largest size at which the title fits; the smallest size, cut with …, otherwise."""
+    for size in TITLE_SIZES:
+        font = ImageFont.truetype(font_path, size)
+        lines = _wrap(draw, title, font, width)
+        fits_width = all(draw.textlength(line, font=font) <= width for line in lines)
+        if fits_width and len(lines) <= MAX_LINES and len(lines) * size * 1.2 <= height:
+            return font, lines
+    lines = lines[:MAX_LINES]
+    while lines and draw.textlength(lines[-1] + " …", font=font) > width:
+        lines[-1] = lines[-1].rsplit(" ", 1)[0] if " " in lines[-1] else lines[-1][:-1]
+    lines[-1] += " …"
+    return font, lines
+
+
+def render(title: str, site_name: str, background: str, color: str, font_path: str) -> Image.Image:
+    image = Image.new("RGB", (WIDTH, HEIGHT), background)
+    draw = ImageDraw.Draw(image)
+    site_font = ImageFont.truetype(font_path, SITE_SIZE)
+    site_top = HEIGHT - MARGIN - SITE_SIZE
+    draw.rectangle((MARGIN, site_top - 36, MARGIN + 120, site_top - 28), fill=color)  # a rule above the site name
+    draw.text((MARGIN, site_top), site_name, font=site_font, fill=color)
+    font, lines = _fit(draw, drawable(title), font_path, WIDTH - 2 * MARGIN, site_top - 36 - 2 * MARGIN)
+    line_height = round(font.size * 1.2)
+    for index, line in enumerate(lines):
+        draw.text((MARGIN, MARGIN + index * line_height), line, font=font, fill=color)
+    return image
+
+
+def image_key(title: str, site_name: str, background: str, color: str, font_path: str) -> str:
+    drawn = "\0".join([VERSION, title, site_name, background.lower(), color.lower(), Path(font_path).name])
+    return hashlib.sha256(drawn.encode("utf-8")).hexdigest()[:12]
+
+
+def ensure_image(target: Path, cache: Path, title: str, site_name: str, background: str, color: str,
+                 font_path: str) -> bool:
+    """Write the image to `target` (a name with its key); True if it had to be rendered."""
+    rendered = False
+    cached = cache / target.name
+    if not cached.is_file():
+        cache.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(".tmp")
+        render(title, site_name, background, color, font_path).save(partial, format="PNG", optimize=True)
+        partial.replace(cached)  # atomically: an interrupted build never leaves half an image
+        rendered = True
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.is_file():
+        shutil.copyfile(cached, target)
+        _remove_stale(target)
+    return rendered
+
+
+def _remove_stale(target: Path) -> None:
+    """Earlier images of the same post (another key) in the output: nothing links to them any more."""
+    name, _, _ = target.stem.rpartition("-")
+    stale = re.compile(re.escape(name) + r"-[0-9a-f]{12}\.png")
+    for other in target.parent.iterdir():
+        if other != target and stale.fullmatch(other.name):
+            other.unlink()

@@ -1,0 +1,114 @@
+"""Social cards on every page: canonical URL, OpenGraph, Twitter card, JSON-LD, and generated share images.
+
+Articles and pages get `social_card` (a meta.Card); other pages ask the template function
+`site_card(output_file)`. Our theme renders either in partials/social_meta.html.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from pelican import signals
+
+from dorpsplein.urls import absolute_url
+
+from .image import HEIGHT, WIDTH, ensure_image, image_key
+from .meta import make_card, plain
+from .settings import card_settings
+
+logger = logging.getLogger(__name__)
+
+
+def _generated(settings: dict, options: dict, name: str, title: str) -> tuple[str, dict]:
+    """(site-relative path, drawing arguments) of the share image for `title`."""
+    drawing = dict(title=title, site_name=settings["SITENAME"], background=options["SOCIAL_CARDS_BACKGROUND"],
+                   color=options["SOCIAL_CARDS_COLOR"], font_path=options["SOCIAL_CARDS_FONT"])
+    return f"{options['SOCIAL_CARDS_IMAGE_DIR'].strip('/')}/{name}-{image_key(**drawing)}.png", drawing
+
+
+def _write(settings: dict, relpath: str, drawing: dict) -> None:
+    cache = Path(settings.get("CACHE_PATH") or ".cache") / "social_cards"
+    if ensure_image(Path(settings["OUTPUT_PATH"]) / relpath, cache, **drawing):
+        logger.info("social_cards: drew %s", relpath)
+
+
+def attach_card(content, kind: str) -> None:
+    settings = content.settings
+    options = card_settings(settings)
+    title = plain(content.title)
+    lang = getattr(content, "lang", None) or settings.get("DEFAULT_LANG", "nl")
+    image, size = getattr(content, "image", None), None
+    if image:
+        image_alt = getattr(content, "image_alt", None) or title
+    else:
+        image, drawing = _generated(settings, options, content.slug, title)
+        content.share_image = (image, drawing)
+        image_alt, size = f"{title} – {settings['SITENAME']}", (WIDTH, HEIGHT)
+    content.social_card = make_card(
+        settings, options, url=absolute_url(content.url, settings), title=title,
+        description=plain(getattr(content, "summary", "")) or settings.get("SITESUBTITLE", ""),
+        image=absolute_url(image, settings), image_alt=image_alt, lang=lang, kind=kind, image_size=size,
+        published=getattr(content, "date", None) if kind == "article" else None,
+        modified=getattr(content, "modified", None) if kind == "article" else None,
+        author=str(content.author) if kind == "article" and getattr(content, "author", None) else None)
+
+
+ARTICLE_LISTS = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts", "drafts_translations")
+PAGE_LISTS = ("pages", "translations", "hidden_pages", "hidden_translations", "draft_pages", "draft_translations")
+
+
+def _attach_all(generator, lists: tuple[str, ...], kind: str) -> None:
+    # getattr: other plugins' generators send these signals too, with lists of their own.
+    for name in lists:
+        for content in getattr(generator, name, ()):
+            attach_card(content, kind)
+
+
+def articles_finalized(generator) -> None:
+    _attach_all(generator, ARTICLE_LISTS, "article")
+
+
+def pages_finalized(generator) -> None:
+    _attach_all(generator, PAGE_LISTS, "page")
+
+
+def write_image(generator, content) -> None:
+    """Just before a post's page is written (after Pelican has cleaned the output folder)."""
+    if getattr(content, "share_image", None) is not None:
+        _write(content.settings, *content.share_image)
+
+
+def _site_image(settings: dict) -> tuple[str, dict]:
+    return _generated(settings, card_settings(settings), "site", settings.get("SITESUBTITLE") or settings["SITENAME"])
+
+
+def install_site_card(generator) -> None:
+    env = getattr(generator, "env", None)
+    if env is None:
+        return
+    settings = generator.settings
+    options = card_settings(settings)
+    image, drawing = _site_image(settings)
+
+    def site_card(output_file: str = ""):
+        path = output_file.removesuffix("index.html") if output_file else ""
+        return make_card(settings, options, url=absolute_url(path, settings), title=settings["SITENAME"],
+                         description=settings.get("SITESUBTITLE") or settings["SITENAME"],
+                         image=absolute_url(image, settings), image_alt=f"{drawing['title']} – {settings['SITENAME']}",
+                         lang=settings.get("DEFAULT_LANG", "nl"), image_size=(WIDTH, HEIGHT))
+
+    env.globals["site_card"] = site_card
+
+
+def write_site_image(pelican) -> None:
+    _write(pelican.settings, *_site_image(pelican.settings))
+
+
+def register():
+    signals.article_generator_finalized.connect(articles_finalized)
+    signals.page_generator_finalized.connect(pages_finalized)
+    signals.article_generator_write_article.connect(write_image)
+    signals.page_generator_write_page.connect(write_image)
+    signals.generator_init.connect(install_site_card)
+    signals.finalized.connect(write_site_image)

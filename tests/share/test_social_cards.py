@@ -1,0 +1,127 @@
+"""Social cards on real builds: canonical, OpenGraph, Twitter, JSON-LD, and the generated share image."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from bs4 import BeautifulSoup
+from PIL import Image, ImageChops, ImageDraw, ImageFont
+
+from plugins.social_cards.image import MARGIN, WIDTH, _fit, drawable
+from plugins.social_cards.meta import json_ld
+from plugins.social_cards.settings import FONT
+
+TRICKY = 'Q&A: "Snoeien" #molenweg? 🌳'
+ARTICLE = "blog/2026/11/qa-snoeien-molenweg/index.html"
+
+
+def head(site, relpath) -> tuple[dict[str, str], str, list[dict]]:
+    page = BeautifulSoup(site.html(relpath), "html.parser")
+    meta = {m.get("property") or m["name"]: m["content"] for m in page.select("head meta[content]")
+            if m.get("property") or m.get("name")}
+    scripts = page.select('head script[type="application/ld+json"]')
+    assert len(scripts) == 1
+    return meta, page.select_one("head link[rel=canonical]")["href"], json.loads(scripts[0].string)["@graph"]
+
+
+@pytest.fixture
+def built(site):
+    site.post("q", TRICKY, "2026-11-01 10:00", Summary="Kort & <em>goed</em>.", Modified="2026-11-02 09:00")
+    site.post("foto", "Met foto", "2026-11-03 10:00", Image="images/a.png", Image_alt="Een plein")
+    site.write("pages/info.md", "Title: Info\nSummary: Uitleg.\n\nTekst.\n")
+    assert site.build(SITEURL="https://x.nl").warnings == []
+    return site
+
+
+def test_article_card_has_every_required_tag_with_absolute_urls(built):
+    meta, canonical, _ = head(built, ARTICLE)
+    url = "https://x.nl/blog/2026/11/qa-snoeien-molenweg/"
+    assert canonical == meta["og:url"] == url
+    assert meta["og:title"] == meta["twitter:title"] == TRICKY
+    assert meta["og:description"] == "Kort & goed."
+    assert (meta["og:type"], meta["og:locale"], meta["twitter:card"]) == ("article", "nl_NL", "summary_large_image")
+    assert meta["article:published_time"] == "2026-11-01T10:00:00+01:00"
+    assert meta["article:modified_time"] == "2026-11-02T09:00:00+01:00"
+    assert meta["og:image"].startswith("https://x.nl/images/delen/qa-snoeien-molenweg-")
+    assert meta["og:image"] == meta["twitter:image"]
+    assert meta["og:image:alt"] == f"{TRICKY} – Dorpsplein Gemeente Voorbeeld"
+    assert (meta["og:image:width"], meta["og:image:height"]) == ("1200", "630")
+
+
+def test_json_ld_names_the_municipality_and_the_news_article(built):
+    _, _, graph = head(built, ARTICLE)
+    org, article = graph
+    assert (org["@type"], org["name"], org["url"]) == ("GovernmentOrganization", "Gemeente Voorbeeld", "https://x.nl/")
+    assert article["@type"] == "NewsArticle"
+    assert article["headline"] == TRICKY
+    assert article["datePublished"] == "2026-11-01T10:00:00+01:00"
+    assert article["dateModified"] == "2026-11-02T09:00:00+01:00"
+    assert article["publisher"] == {"@id": org["@id"]}
+    assert article["image"] == [head(built, ARTICLE)[0]["og:image"]]
+
+
+def test_a_post_with_an_image_uses_it_and_its_alt_text(built):
+    meta, _, _ = head(built, "blog/2026/11/met-foto/index.html")
+    assert (meta["og:image"], meta["og:image:alt"]) == ("https://x.nl/images/a.png", "Een plein")
+    assert not list((built.output / "images/delen").glob("met-foto-*"))
+
+
+def test_pages_and_lists_have_cards_too(built):
+    meta, canonical, graph = head(built, "info/index.html")
+    assert (canonical, meta["og:type"], graph[1]["@type"]) == ("https://x.nl/info/", "website", "WebPage")
+    meta, canonical, graph = head(built, "blog/index.html")
+    assert canonical == "https://x.nl/blog/"
+    assert [node["@type"] for node in graph] == ["GovernmentOrganization"]
+    assert meta["og:image"].startswith("https://x.nl/images/delen/site-")
+    assert (built.output / meta["og:image"].removeprefix("https://x.nl/")).is_file()
+
+
+def share_image(site, slug) -> Image.Image:
+    [path] = (site.output / "images/delen").glob(f"{slug}-*.png")
+    return Image.open(path)
+
+
+def test_share_image_is_1200_by_630_in_the_brand_colour(built):
+    image = share_image(built, "qa-snoeien-molenweg")
+    assert (image.format, image.size) == ("PNG", (1200, 630))
+    assert image.convert("RGB").getpixel((5, 5)) == (0x0B, 0x4F, 0x8A)
+
+
+def test_share_image_changes_only_when_the_title_or_branding_changes(site):
+    site.post("a", "Eerste titel", "2026-11-01 10:00")
+    site.build()
+    [first] = (site.output / "images/delen").glob("eerste-titel-*.png")
+    cached = site.content.parent / "cache/social_cards" / first.name
+    stamp = cached.stat().st_mtime_ns
+    site.build()
+    assert cached.stat().st_mtime_ns == stamp  # not drawn again
+    site.post("a", "Tweede titel", "2026-11-01 10:00", Slug="eerste-titel")
+    site.build()
+    [second] = (site.output / "images/delen").glob("eerste-titel-*.png")
+    assert second.name != first.name
+    assert ImageChops.difference(Image.open(cached).convert("RGB"), Image.open(second).convert("RGB")).getbbox()
+    site.build(THEME_BRAND_COLOR="#5a2d82")
+    [third] = (site.output / "images/delen").glob("eerste-titel-*.png")
+    assert third.name != second.name
+    assert Image.open(third).convert("RGB").getpixel((5, 5)) == (0x5A, 0x2D, 0x82)
+
+
+def test_a_long_title_is_wrapped_and_fitted_inside_the_margins():
+    draw = ImageDraw.Draw(Image.new("RGB", (WIDTH, 630)))
+    font, lines = _fit(draw, "Verkeersbesluit " * 30, str(FONT), WIDTH - 2 * MARGIN, 400)
+    assert 1 < len(lines) <= 5 and lines[-1].endswith(" …")
+    assert all(draw.textlength(line, font=font) <= WIDTH - 2 * MARGIN for line in lines)
+    short_font, short = _fit(draw, "Markt", str(FONT), WIDTH - 2 * MARGIN, 400)
+    assert short == ["Markt"] and short_font.size > font.size
+    assert isinstance(font, ImageFont.FreeTypeFont)
+
+
+def test_emoji_are_left_out_of_the_drawing_as_the_font_has_no_glyphs_for_them():
+    assert drawable("Repair Café 🌳  open ❤️") == "Repair Café open ❤"
+
+
+def test_json_ld_text_cannot_end_its_script_element():
+    text = json_ld([{"headline": "a </script><script>alert(1)</script>"}])
+    assert "</" not in text
+    assert json.loads(text)["@graph"][0]["headline"] == "a </script><script>alert(1)</script>"
