@@ -53,3 +53,16 @@ def test_the_licence_is_the_full_eupl_text():
     for article in ("1. Definitions", "5. Obligations of the Licensee", "15. Applicable Law", "Appendix"):
         assert f"\n{article}\n" in text
     assert len(text) > 13000
+
+
+def test_the_staff_handbook_covers_every_topic_in_dutch():
+    text = (ROOT / "content/pages/handleiding.md").read_text()
+    assert text.startswith("Title: Handleiding voor medewerkers\nSlug: handleiding\n")
+    for heading in ("## Een bericht schrijven", "## De gegevens van een bericht", "## Afbeeldingen en alt-tekst",
+                    "## Vooraf bekijken", "## Berichten plannen en laten verlopen",
+                    "## Wat er gebeurt als uw wijziging wordt goedgekeurd", "## Hoe berichten op sociale media komen",
+                    "## De statistiekenpagina lezen"):
+        assert f"\n{heading}\n" in text
+    for command in ("make serve", "make check", "python tasks.py new", "Expires:", "Share: no", "Image_alt:"):
+        assert command in text
+    assert "{filename}/pages/handleiding.md" in (ROOT / "content/pages/helpdesk.md").read_text()
