@@ -167,7 +167,11 @@ def _send_all(edition, engine, config, todo, report, progress, now) -> None:
                 if config.messages_per_connection and on_this_connection >= config.messages_per_connection \
                         and queue:
                     connection.close()  # the relay's limit: a fresh connection, not a reconnect after a fault
-                    client = connection.enter_context(smtp_connection(config.smtp))
+                    try:
+                        client = connection.enter_context(smtp_connection(config.smtp))
+                    except MailError as again:
+                        report.stopped = str(again)
+                        break
                     on_this_connection = 0
             done += 1
             if progress:

@@ -163,8 +163,9 @@ class OverviewsGenerator(Generator):
                     description=f"Elke periode een overzicht van de berichten van {settings['SITENAME']}",
                     language=settings.get("DEFAULT_LANG", "nl"), author=settings.get("AUTHOR"),
                     items=[self._feed_item(o) for o in self.overviews])
+        stylesheet = settings.get("FEEDS_STYLESHEET", "feeds/feed.css")  # plugins/feeds writes the CSS there
         write_feed(feed, output, self._feed_paths(), base_url(settings),
-                   stylesheet="/" + settings.get("FEEDS_STYLESHEET", "feeds/feed.css"))
+                   stylesheet="/" + stylesheet if stylesheet else None)
         if options["OVERVIEWS_NEWSLETTER"]:
             for overview in self.overviews:
                 write_editions(overview, output, settings, options["OVERVIEWS_LISTS"])
