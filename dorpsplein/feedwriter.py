@@ -80,30 +80,30 @@ def _fix_atom_entry_links(root, feed: Feed) -> None:
             entry.insert(position + offset, etree.Element(f"{{{ATOM}}}link", attributes))
 
 
-def _with_reading_aids(xml: bytes, stylesheet: str | None, note_html: str | None, root_tag: str) -> bytes:
+def _with_reading_aids(root, stylesheet: str | None, note_html: str | None) -> bytes:
     """Add an xml-stylesheet (CSS, not XSLT) and a short Dutch explanation for people who open the feed.
 
     The explanation is an XHTML element in its own namespace: feed readers skip
     foreign elements, browsers render it (with working links) through the CSS.
     """
-    root = etree.fromstring(xml, etree.XMLParser(remove_blank_text=True))
     if note_html:
         note = etree.fromstring(f'<div xmlns="{XHTML}" class="feed-note">{note_html}</div>')
-        parent = root if root_tag == "feed" else root.find("channel")
+        parent = root if root.tag == f"{{{ATOM}}}feed" else root.find("channel")
         parent.insert(0, note)
     if stylesheet:
         root.addprevious(etree.ProcessingInstruction("xml-stylesheet", f'type="text/css" href="{stylesheet}"'))
-    return etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    etree.indent(root, space="  ")
+    return etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8")
 
 
 def render_atom(feed: Feed, stylesheet: str | None = None, note_html: str | None = None) -> bytes:
     root = etree.fromstring(_generator(feed).atom_str())
     _fix_atom_entry_links(root, feed)
-    return _with_reading_aids(etree.tostring(root), stylesheet, note_html, "feed")
+    return _with_reading_aids(root, stylesheet, note_html)
 
 
 def render_rss(feed: Feed, stylesheet: str | None = None, note_html: str | None = None) -> bytes:
-    return _with_reading_aids(_generator(feed).rss_str(), stylesheet, note_html, "rss")
+    return _with_reading_aids(etree.fromstring(_generator(feed).rss_str()), stylesheet, note_html)
 
 
 def render_json(feed: Feed) -> bytes:

@@ -61,8 +61,13 @@ def _is_listed(article, now: datetime.datetime) -> bool:
             and not getattr(article, "expired", False))
 
 
-def _plain(html: str | None) -> str | None:
-    return " ".join(BeautifulSoup(html, "html.parser").get_text(" ").split()) or None if html else None
+def _plain(text: str | None) -> str | None:
+    """Summaries are plain text as staff write them; Pelican's generated ones are HTML."""
+    if not text:
+        return None
+    if "<" in text or "&" in text:
+        text = BeautifulSoup(text, "lxml").get_text(" ")
+    return " ".join(text.split()) or None
 
 
 def _image(article, settings: dict) -> tuple[str | None, str | None, int | None]:
@@ -109,7 +114,8 @@ def feed_item(article, settings: dict) -> FeedItem:
 
 def _newest_first(articles, now, limit):
     listed = [a for a in articles if _is_listed(a, now)]
-    listed.sort(key=lambda a: (a.date, a.url), reverse=True)
+    # source_path breaks ties; Pelican recomputes `url` on every access, which is slow
+    listed.sort(key=lambda a: (a.date, a.source_path), reverse=True)
     return listed[:limit]
 
 
@@ -165,9 +171,9 @@ def write_feeds(generator, writer=None) -> None:
     items: dict[str, FeedItem] = {}  # one FeedItem per post, shared by every feed it is in
 
     def item(article) -> FeedItem:
-        if article.url not in items:
-            items[article.url] = feed_item(article, settings)
-        return items[article.url]
+        if article.source_path not in items:
+            items[article.source_path] = feed_item(article, settings)
+        return items[article.source_path]
 
     stylesheet = "/" + cfg["FEEDS_STYLESHEET"] if cfg["FEEDS_STYLESHEET"] else None
     note = _note(settings, cfg)
