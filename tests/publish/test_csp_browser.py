@@ -19,8 +19,19 @@ def https_context(browser, nginx):
     context.close()
 
 
-@pytest.mark.parametrize("kind", sorted(TEMPLATE_KINDS))
-def test_no_csp_violation_or_console_error(kind, https_context, nginx):
+# Pages written from other templates than the theme's pages.
+EXTRA_KINDS = {
+    # The "bekijk in de browser" copy of a newsletter (plugins/overviews, theme/templates/newsletter/email.html):
+    # its CSS is inlined into style="" attributes for mail clients, which the CSP blocks. Reported.
+    "newsletter-browser-view": pytest.param("/nieuwsbrief/2026-10/extern/", marks=pytest.mark.xfail(
+        strict=True, reason="theme/templates/newsletter/email.html: css-inline style attributes in the web copy")),
+}
+PAGES = [pytest.param(TEMPLATE_KINDS[kind], id=kind) for kind in sorted(TEMPLATE_KINDS)] + [
+    pytest.param(*param.values, marks=param.marks, id=kind) for kind, param in EXTRA_KINDS.items()]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_csp_violation_or_console_error(path, https_context, nginx):
     page = https_context.new_page()
     errors = []
     page.on("console", lambda message: errors.append(f"{message.text} ({message.location.get('url')})")
@@ -30,17 +41,18 @@ def test_no_csp_violation_or_console_error(kind, https_context, nginx):
     page.on("response", lambda response: failed.append(f"{response.status} {response.url}")
             if response.status >= 400 and response.request.resource_type != "document" else None)
     try:
-        response = page.goto(nginx.site_url + TEMPLATE_KINDS[kind], wait_until="load")
-        assert response.status == (404 if kind == "404" else 200)
+        response = page.goto(nginx.site_url + path, wait_until="load")
+        assert response.status == (404 if path == TEMPLATE_KINDS["404"] else 200)
         assert "unsafe-inline" not in response.headers["content-security-policy"]
         violations = page.evaluate("window.__violations")
     finally:
         page.close()
     # The 404 page's own status is reported as a failed load. The theme has no icon yet, so Chromium's
     # own request for /favicon.ico fails on a first visit (reported; the test of the icon is below).
-    own = nginx.site_url + TEMPLATE_KINDS[kind]
-    errors = [e for e in errors if not (kind == "404" and e.endswith(f"({own})")) and "/favicon.ico)" not in e]
-    assert violations == [] and errors == [], f"{TEMPLATE_KINDS[kind]}: {violations + errors + failed}"
+    own = nginx.site_url + path
+    errors = [e for e in errors if not (path == TEMPLATE_KINDS["404"] and e.endswith(f"({own})"))
+              and "/favicon.ico)" not in e]
+    assert violations == [] and errors == [], f"{path}: {violations + errors + failed}"
 
 
 @pytest.mark.xfail(strict=True, reason="theme/templates/base.html has no <link rel=icon> and there is no /favicon.ico")
