@@ -10,6 +10,10 @@ Targets and their layout: config.py; dir/rsync releases: directory.py and rsync.
 
 from __future__ import annotations
 
+import fnmatch
+import os
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..build import build
@@ -32,7 +36,25 @@ def deploy(source: Path, settings: dict, target: str | None = None, dry_run: boo
     """Deploy an already built (and compressed) folder to a target of PUBLISH_TARGETS."""
     config = publish_settings(settings)
     chosen = choose_target(config, target)
-    return DEPLOYERS[chosen.kind](Path(source), chosen, config, dry_run, progress)
+    with _without_excluded(Path(source), config["PUBLISH_EXCLUDE"]) as folder:
+        return DEPLOYERS[chosen.kind](folder, chosen, config, dry_run, progress)
+
+
+@contextmanager
+def _without_excluded(source: Path, patterns: list[str]):
+    """The folder to send: `source` itself, or a copy made of hard links that leaves out PUBLISH_EXCLUDE."""
+    if not patterns:
+        yield source
+        return
+    with tempfile.TemporaryDirectory(prefix=".publish-", dir=source.parent) as staging:
+        for folder, _, names in os.walk(source):
+            for name in names:
+                rel = Path(folder, name).relative_to(source)
+                if any(fnmatch.fnmatch(rel.as_posix(), pattern) for pattern in patterns):
+                    continue
+                (Path(staging) / rel).parent.mkdir(parents=True, exist_ok=True)
+                os.link(source / rel, Path(staging) / rel)
+        yield Path(staging)
 
 
 def publish(settings: dict, target: str | None = None, dry_run: bool = False,

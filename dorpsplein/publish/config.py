@@ -26,6 +26,9 @@ DEFAULTS = {
     "PUBLISH_S3_ENDPOINT_URL": "",  # empty: AWS; else e.g. https://s3.nl-ams.scw.cloud
     "PUBLISH_S3_REGION": "",
     "PUBLISH_S3_ENCODING": "none",  # "none": plain objects; "gzip": the .gz body with Content-Encoding: gzip
+    # Built files never sent (fnmatch on the path in the site), e.g. ["nieuwsbrief/*/intern/*"] to keep the
+    # internal newsletter's browser copy off the public site; they stay in output/ for `newsletter send`.
+    "PUBLISH_EXCLUDE": [],
 }
 
 _REMOTE = re.compile(r"^(?P<host>(?:[^@/:\s]+@)?[^@/:\s]+):(?P<path>/.*)$")

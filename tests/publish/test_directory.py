@@ -136,3 +136,15 @@ def test_a_folder_named_current_is_not_replaced(site_folder, tmp_path):
     (target / "current").mkdir(parents=True)
     with pytest.raises(DorpspleinError, match=r"current is not a symlink; move it away"):
         deploy(site_folder.root, settings_for({"local": f"dir:{target}"}))
+
+
+@pytest.mark.parametrize("spec", ["dir", "rsync"])
+def test_excluded_files_stay_home_and_leave_the_target(site_folder, tmp_path, spec, rsync_available):
+    target = tmp_path / "www"
+    deploy(site_folder.root, settings_for({"t": f"{spec}:{target}"}))
+    assert (live(target) / "blog/oud/index.html").exists()
+    report = deploy(site_folder.root, settings_for({"t": f"{spec}:{target}"}, PUBLISH_EXCLUDE=["blog/oud/*"]))
+    assert (report.sent, report.deleted) == ([], ["blog/oud/index.html"])
+    assert not (live(target) / "blog/oud").exists() and (live(target) / "blog/index.html").exists()
+    assert (site_folder.root / "blog/oud/index.html").exists()  # still in output/
+    assert [p.name for p in site_folder.root.parent.iterdir() if p.name.startswith(".publish-")] == []
