@@ -27,6 +27,8 @@ from .net import free_port, wait_for_port
 
 DEPLOY = ROOT / "deploy"
 NGINX = "/usr/sbin/nginx"
+# Debian's libnginx-mod-http-brotli-static; with it the config's commented `brotli_static on;` is tested too.
+BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so")
 SITE_HOST, FORMS_HOST = "dorpsplein.voorbeeld.nl", "formulieren.dorpsplein.voorbeeld.nl"
 
 
@@ -94,7 +96,8 @@ def _main_config(folder: Path) -> Path:
     temp = folder / "temp"
     temp.mkdir()
     main = folder / "nginx.conf"
-    main.write_text(f"""user root;
+    brotli = f"load_module {BROTLI_MODULE};\n" if BROTLI_MODULE.exists() else ""
+    main.write_text(brotli + f"""user root;
 daemon off;
 worker_processes 1;
 pid {folder}/nginx.pid;
@@ -148,6 +151,7 @@ def nginx(tmp_path_factory):
         "listen 80;": f"listen 127.0.0.1:{http_port};",
         "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
         "proxy_pass http://127.0.0.1:8001;": f"proxy_pass http://127.0.0.1:{backend.server_address[1]};",
+        "# brotli_static on;": "brotli_static on;" if BROTLI_MODULE.exists() else "# brotli_static on;",
     }))
     main = _main_config(folder)
     tested = subprocess.run([NGINX, "-t", "-p", str(folder), "-c", str(main)], capture_output=True, text=True)

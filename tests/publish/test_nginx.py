@@ -3,9 +3,11 @@
 import gzip
 import json
 
+import pytest
+
 from dorpsplein.analytics.logline import parse
 
-from .nginx_server import FORMS_HOST, SITE_HOST
+from .nginx_server import BROTLI_MODULE, FORMS_HOST, SITE_HOST
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
        "connect-src 'self'; manifest-src 'self'; form-action 'self' https://formulieren.dorpsplein.voorbeeld.nl; "
@@ -49,6 +51,14 @@ def test_the_precompressed_copy_is_served_to_a_client_that_accepts_gzip(nginx):
     assert headers["vary"] == "Accept-Encoding"
     status, headers, body = nginx.get("/blog/")
     assert "content-encoding" not in headers and body == (nginx.release / "blog/index.html").read_bytes()
+
+
+def test_with_the_brotli_module_the_br_copy_is_preferred(nginx):
+    if not BROTLI_MODULE.exists():
+        pytest.skip("Debian's libnginx-mod-http-brotli-static is not installed (deploy/ leaves brotli_static off)")
+    status, headers, body = nginx.get("/blog/", headers={"Accept-Encoding": "gzip, br"})
+    assert status == 200 and headers["content-encoding"] == "br"
+    assert body == (nginx.release / "blog/index.html.br").read_bytes()
 
 
 def test_theme_files_are_cached_for_a_day(nginx):
