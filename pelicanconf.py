@@ -41,8 +41,13 @@ DEFAULT_DATE_FORMAT = "%Y-%m-%d"
 WITH_FUTURE_DATES = False
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["template_cache", "dutch_dates", "expiry", "feeds", "ui_strings", "theme_tokens", "visit_statistics", "overviews", "share", "social_cards"]
-PLUGINS += ["security_txt"]  # /.well-known/security.txt with Expires (plugins/security_txt)
+# In order: template_cache first (every generator shares compiled templates), feeds before the
+# plugins that add feeds of their own (overviews).
+PLUGINS = [
+    "template_cache", "dutch_dates", "expiry", "feeds", "ui_strings", "theme_tokens", "visit_statistics",
+    "overviews", "share", "social_cards",
+    "security_txt",  # /.well-known/security.txt with Expires
+]
 
 # The welcome page (content/pages/welkom.md) is the home page; the blog lives at /blog/.
 INDEX_SAVE_AS = "blog/index.html"

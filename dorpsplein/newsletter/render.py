@@ -9,6 +9,7 @@ absolute: a mail client has no base address.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import css_inline
@@ -76,7 +77,9 @@ class Rendered:
     browser_html: str
 
 
+@lru_cache(maxsize=8)
 def _environment(templates: Path, html: bool) -> Environment:
+    """One environment per folder and kind, so each template is compiled once per process, not per edition."""
     folder = Path(templates) / "newsletter"
     if not folder.is_dir():
         raise DorpspleinError(f"{folder}: the newsletter templates are missing")

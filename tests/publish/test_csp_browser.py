@@ -55,7 +55,6 @@ def test_no_csp_violation_or_console_error(path, https_context, nginx):
     assert violations == [] and errors == [], f"{path}: {violations + errors + failed}"
 
 
-@pytest.mark.xfail(strict=True, reason="theme/templates/base.html has no <link rel=icon> and there is no /favicon.ico")
 def test_the_site_has_an_icon(nginx):
     home = nginx.get("/")[2].decode()
     assert 'rel="icon"' in home or nginx.get("/favicon.ico")[0] == 200
