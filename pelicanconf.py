@@ -47,6 +47,7 @@ PLUGINS = [
     "template_cache", "dutch_dates", "expiry", "feeds", "ui_strings", "theme_tokens", "visit_statistics",
     "overviews", "share", "social_cards",
     "security_txt",  # /.well-known/security.txt with Expires
+    "sitemap",  # sitemap.xml and robots.txt
 ]
 
 # The welcome page (content/pages/welkom.md) is the home page; the blog lives at /blog/.
