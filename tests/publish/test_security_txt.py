@@ -24,3 +24,18 @@ def test_contacts_list_encryption_and_no_canonical_without_https():
     assert text == ("Contact: mailto:cert@voorbeeld.nl\nContact: tel:+31-20-0000000\n"
                     "Expires: 2027-06-29T00:00:00Z\nEncryption: https://voorbeeld.nl/pgp.asc\n"
                     "Preferred-Languages: nl, en\n")
+
+
+def test_a_fixed_expires_warns_30_days_ahead_and_fails_production_once_passed(site, monkeypatch):
+    import pytest
+
+    from dorpsplein.errors import DorpspleinError
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(datetime(2026, 11, 28, tzinfo=UTC).timestamp())))
+    site.post("eerste", "Eerste bericht", "2026-11-01 09:00")
+    assert site.build(SECURITY_TXT_EXPIRES="2027-06-01").warnings == []
+    assert site.build(SECURITY_TXT_EXPIRES="2026-12-10").warnings == [
+        "security.txt: Expires 2026-12-10 is 12 days away; renew it"]
+    assert "Expires: 2026-12-10T00:00:00Z\n" in (site.output / ".well-known/security.txt").read_text()
+    with pytest.raises(DorpspleinError, match="security.txt: Expires 2026-11-01 has passed"):
+        site.build(production=True, SECURITY_TXT_EXPIRES="2026-11-01")
