@@ -92,8 +92,7 @@ def _with_reading_aids(root, stylesheet: str | None, note_html: str | None) -> b
         parent.insert(0, note)
     if stylesheet:
         root.addprevious(etree.ProcessingInstruction("xml-stylesheet", f'type="text/css" href="{stylesheet}"'))
-    etree.indent(root, space="  ")
-    return etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8")
+    return etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
 def render_atom(feed: Feed, stylesheet: str | None = None, note_html: str | None = None) -> bytes:
