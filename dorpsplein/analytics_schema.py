@@ -12,12 +12,11 @@ reader would notice, and keep readers accepting older versions they know.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 
 from .errors import DorpspleinError
+from .files import write_json_atomically
 
 SCHEMA_ID = "dorpsplein/analytics-month"
 VERSION = 1
@@ -192,22 +191,6 @@ def load_months(state_dir: Path) -> dict[str, dict]:
         return {}
     names = sorted(p.name for p in folder.iterdir() if MONTH_FILE.match(p.name))
     return {name[:-5]: load_month(folder / name) for name in names}
-
-
-def write_json_atomically(path: Path, data) -> None:
-    """Temp file beside `path`, then rename: a reader never sees half a file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, ensure_ascii=False, indent=1, sort_keys=True)
-            handle.write("\n")
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def save_month(state_dir: Path, data: dict) -> Path:

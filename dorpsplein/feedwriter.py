@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
-import tempfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,6 +16,7 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from . import __version__
+from .files import write_atomically
 from .jsonfeed import Feed, feed_to_json
 
 # An empty feed has no newest item; a fixed date keeps its bytes stable between builds.
@@ -107,20 +106,6 @@ def render_rss(feed: Feed, stylesheet: str | None = None, note_html: str | None 
 
 def render_json(feed: Feed) -> bytes:
     return (json.dumps(feed_to_json(feed), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename: readers never see half a feed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_feed(feed: Feed, output: Path, paths: dict[str, str | None], site_url: str,

@@ -10,8 +10,9 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ..analytics_schema import month_problems, write_json_atomically
+from ..analytics_schema import month_problems
 from ..errors import DorpspleinError
+from ..files import write_json_atomically
 
 PROGRESS_FILE = "progress.json"
 PROGRESS_VERSION = 1

@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..errors import DorpspleinError
-from ..feedwriter import write_atomically
+from ..files import write_atomically
 
 SCHEMA = "dorpsplein/newsletter-edition"
 VERSION = 1

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from pelican import signals
 
+from dorpsplein.files import write_atomically
+
 logger = logging.getLogger(__name__)
 
 DEFAULTS = {
@@ -85,11 +87,10 @@ def render(settings: dict, now: datetime) -> str:
 def write_security_txt(pelican) -> None:
     settings = pelican.settings
     path = Path(pelican.output_path) / security_txt_settings(settings)["SECURITY_TXT_SAVE_AS"]
-    path.parent.mkdir(parents=True, exist_ok=True)
     now = build_date()
     if warning := expiry_warning(settings, now):
         logger.warning(warning)
-    path.write_text(render(settings, now), encoding="utf-8")
+    write_atomically(path, render(settings, now).encode("utf-8"))
     logger.info("wrote %s", path)
 
 

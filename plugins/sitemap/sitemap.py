@@ -10,7 +10,7 @@ from pathlib import Path
 from lxml import etree
 from pelican import signals
 
-from dorpsplein.feedwriter import write_atomically
+from dorpsplein.files import write_atomically
 from dorpsplein.urls import absolute_url
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
