@@ -92,8 +92,11 @@ def serve(port, content, output):
     from dorpsplein.build import build as build_site
     from dorpsplein.serve import start_server, watch_and_rebuild
 
-    settings = load_settings(content=content, output=output,
+    def preview_settings():
+        return load_settings(content=content, output=output,
                              extra={"SITEURL": "", "PREVIEW_URL": f"http://127.0.0.1:{port}"})
+
+    settings = preview_settings()
     build_site(settings)
     start_server(Path(settings["OUTPUT_PATH"]), port)
     click.echo(f"Serving the preview on http://127.0.0.1:{port}/ (Ctrl+C stops)")
@@ -101,9 +104,7 @@ def serve(port, content, output):
     def rebuild(changed):
         click.echo(f"Changed: {', '.join(sorted(Path(p).name for p in changed))}; rebuilding…")
         try:
-            fresh = load_settings(content=content, output=output,
-                                  extra={"SITEURL": "", "PREVIEW_URL": f"http://127.0.0.1:{port}"})
-            build_site(fresh)
+            build_site(preview_settings())  # settings again: pelicanconf.py may be what changed
         except DorpspleinError as exc:  # keep serving; the next save may fix it
             click.echo(f"Error: {exc}", err=True)
 

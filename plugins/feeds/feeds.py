@@ -12,6 +12,7 @@ import datetime
 import logging
 import mimetypes
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
@@ -153,8 +154,6 @@ def add_feed_links(generator) -> None:
 
 def _note(settings: dict, cfg: dict) -> str:
     """The Dutch explanation shown above a feed opened in a browser (XHTML, escaped by lxml's parser)."""
-    from html import escape
-
     page = escape(absolute_url(cfg["FEEDS_PAGE_URL"], settings))
     home = escape(base_url(settings) + "/")
     return (f"<p><strong>Dit is een nieuwsfeed van {escape(settings['SITENAME'])}.</strong> "
