@@ -1,9 +1,10 @@
 """Sending one edition to one list, exactly once per subscriber, over one reused SMTP connection.
 
 For each subscriber: claim (a `sending` row, committed) → send → settle (`sent`, `deferred` or
-`failed`, committed). A crash leaves at most the copy in flight as `sending`; the next run sends it
-again. That copy may then arrive twice only if the crash fell between the server's "250 OK" and our
-commit of `sent` (the unavoidable window of RFC 1047); both copies carry the same Message-ID.
+`failed`), committed in the same transaction as the next claim, so before the next send. A crash
+leaves at most the copy in flight as `sending`; the next run sends it again. That copy may then
+arrive twice only if the crash fell between the server's "250 OK" and our commit of `sent` (the
+unavoidable window of RFC 1047); both copies carry the same Message-ID.
 """
 
 from __future__ import annotations
@@ -121,58 +122,65 @@ def _send_all(edition, engine, config, todo, report, progress, now) -> None:
     factory = MessageFactory(edition, config)
     reconnects = config.reconnects
     done = on_this_connection = 0
-    with ExitStack() as connection:
-        client = connection.enter_context(smtp_connection(config.smtp))
-        queue = list(reversed(todo))
-        while queue:
-            subscriber = queue.pop()
-            if not deliveries.claim(engine, edition.mailing, subscriber.id, now()):
-                report.skipped += 1
-                done += 1
-                continue
-            data = factory.build(subscriber, now())
-            pacer.wait()
-            try:
-                client.sendmail(sender, [subscriber.email], data)
-            except (smtplib.SMTPException, OSError) as exc:
-                refused = _classify(exc, subscriber.email)
-                if refused is None or refused[0] is None:  # connection lost: no 250, so not delivered
-                    deliveries.settle(engine, edition.mailing, subscriber.id, deliveries.DEFERRED, now(),
-                                      detail=f"verbinding verbroken: {exc}")
-                    if reconnects <= 0:
-                        report.stopped = f"the connection to {config.smtp.describe()} was lost too often ({exc})"
-                        report.deferred += 1
-                        break
-                    reconnects -= 1
-                    connection.close()
-                    try:
-                        client = connection.enter_context(smtp_connection(config.smtp))
-                    except MailError as again:
-                        report.stopped = str(again)
-                        report.deferred += 1
-                        break
-                    on_this_connection = 0
-                    queue.append(subscriber)  # try this copy again on the new connection
+    pending: deliveries.Settlement | None = None  # the last copy's outcome, written with the next claim
+    with ExitStack() as connection, deliveries.Ledger(engine, edition.mailing) as ledger:
+        try:
+            client = connection.enter_context(smtp_connection(config.smtp))
+            queue = list(reversed(todo))
+            while queue:
+                subscriber = queue.pop()
+                claimed = ledger.step(now(), pending, subscriber.id)
+                pending = None
+                if not claimed:
+                    report.skipped += 1
+                    done += 1
                     continue
-                code, text = refused
-                status = deliveries.DEFERRED if 400 <= code < 500 else deliveries.FAILED
-                deliveries.settle(engine, edition.mailing, subscriber.id, status, now(), code, text[:500])
-                report.deferred += status == deliveries.DEFERRED
-                report.failed += status == deliveries.FAILED
-                logger.info("%s: %s %s %s", subscriber.email, status, code, text)
-            else:
-                deliveries.settle(engine, edition.mailing, subscriber.id, deliveries.SENT, now(), 250)
-                report.sent += 1
-                on_this_connection += 1
-                if config.messages_per_connection and on_this_connection >= config.messages_per_connection \
-                        and queue:
-                    connection.close()  # the relay's limit: a fresh connection, not a reconnect after a fault
-                    try:
-                        client = connection.enter_context(smtp_connection(config.smtp))
-                    except MailError as again:
-                        report.stopped = str(again)
-                        break
-                    on_this_connection = 0
-            done += 1
-            if progress:
-                progress(done, len(todo))
+                data = factory.build(subscriber, now())
+                pacer.wait()
+                try:
+                    client.sendmail(sender, [subscriber.email], data)
+                except (smtplib.SMTPException, OSError) as exc:
+                    refused = _classify(exc, subscriber.email)
+                    if refused is None or refused[0] is None:  # connection lost: no 250, so not delivered
+                        pending = deliveries.Settlement(subscriber.id, deliveries.DEFERRED,
+                                                        detail=f"verbinding verbroken: {exc}")
+                        if reconnects <= 0:
+                            report.stopped = f"the connection to {config.smtp.describe()} was lost too often ({exc})"
+                            report.deferred += 1
+                            break
+                        reconnects -= 1
+                        connection.close()
+                        try:
+                            client = connection.enter_context(smtp_connection(config.smtp))
+                        except MailError as again:
+                            report.stopped = str(again)
+                            report.deferred += 1
+                            break
+                        on_this_connection = 0
+                        queue.append(subscriber)  # try this copy again on the new connection
+                        continue
+                    code, text = refused
+                    status = deliveries.DEFERRED if 400 <= code < 500 else deliveries.FAILED
+                    pending = deliveries.Settlement(subscriber.id, status, code, text[:500])
+                    report.deferred += status == deliveries.DEFERRED
+                    report.failed += status == deliveries.FAILED
+                    logger.info("%s: %s %s %s", subscriber.email, status, code, text)
+                else:
+                    pending = deliveries.Settlement(subscriber.id, deliveries.SENT, 250)
+                    report.sent += 1
+                    on_this_connection += 1
+                    if config.messages_per_connection and on_this_connection >= config.messages_per_connection \
+                            and queue:
+                        connection.close()  # the relay's limit: a fresh connection, not a reconnect after a fault
+                        try:
+                            client = connection.enter_context(smtp_connection(config.smtp))
+                        except MailError as again:
+                            report.stopped = str(again)
+                            break
+                        on_this_connection = 0
+                done += 1
+                if progress:
+                    progress(done, len(todo))
+        finally:
+            if pending:
+                ledger.step(now(), pending)
