@@ -4,7 +4,8 @@ The overviews plugin writes, per period and list, `output/nieuwsbrief/<period>/<
 
     email.html     the HTML e-mail (CSS inlined, absolute URLs)
     email.txt      its plain-text alternative
-    index.html     the "bekijk in de browser" page
+    index.html     the "bekijk in de browser" page: not inlined, it links `output/nieuwsbrief/email.css`
+                   (STYLESHEET, one file for all editions), so it passes the site's CSP
     edition.json   {"schema", "version", "mailing", "list", "period", "subject", "preheader",
                     "browser_url", "site_url", "html", "text"}: written last, so an edition with
                     this file is complete
@@ -27,6 +28,8 @@ SCHEMA = "dorpsplein/newsletter-edition"
 VERSION = 1
 MANIFEST = "edition.json"
 ROOT_FOLDER = "nieuwsbrief"
+# The CSS of the browser pages, as a file in ROOT_FOLDER (the e-mails have it inlined).
+STYLESHEET = "email.css"
 # A string no Markdown or template produces by accident; the sender replaces it per subscriber.
 UNSUBSCRIBE_PLACEHOLDER = "https://afmelden.invalid/DORPSPLEIN-AFMELDLINK"
 MAILING_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,127}$")

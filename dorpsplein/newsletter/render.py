@@ -4,6 +4,10 @@ The templates live in the theme (`theme/templates/newsletter/`): `email.html` (t
 mail clients, a hidden preheader, `lang="nl"`), `email.css` (inlined into every element by
 css-inline, because many clients drop `<style>`), and `email.txt`. Every URL handed in must be
 absolute: a mail client has no base address.
+
+The browser page ("bekijk in de browser") is the same template with `browser_view` set, not
+inlined: it links `email.css` as a file on the site (`stylesheet_url`), so it has no `style`
+attribute and passes the site's Content-Security-Policy (no 'unsafe-inline').
 """
 
 from __future__ import annotations
@@ -88,15 +92,21 @@ def _environment(templates: Path, html: bool) -> Environment:
                        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
-def render(content: NewsletterContent, templates: Path) -> Rendered:
-    """`templates` is the theme's templates folder (it holds `newsletter/`)."""
+def stylesheet(templates: Path) -> str:
+    """The newsletter CSS: inlined into the e-mail, and served as a file for the browser page."""
+    return (Path(templates) / "newsletter" / "email.css").read_text(encoding="utf-8")
+
+
+def render(content: NewsletterContent, templates: Path, stylesheet_url: str | None = None) -> Rendered:
+    """`templates` is the theme's templates folder (it holds `newsletter/`). `stylesheet_url`: the
+    absolute address where the site serves `stylesheet(templates)`, linked from the browser page."""
     html_env, text_env = _environment(templates, True), _environment(templates, False)
-    css = (Path(templates) / "newsletter" / "email.css").read_text(encoding="utf-8")
-    inliner = css_inline.CSSInliner(load_remote_stylesheets=False, keep_style_tags=False, extra_css=css,
-                                    apply_width_attributes=True)
+    inliner = css_inline.CSSInliner(load_remote_stylesheets=False, keep_style_tags=False,
+                                    extra_css=stylesheet(templates), apply_width_attributes=True)
     values = {"c": content, "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER}
-    html = inliner.inline(html_env.get_template("email.html").render(**values, browser_view=False))
-    browser_html = inliner.inline(html_env.get_template("email.html").render(**values, browser_view=True))
+    template = html_env.get_template("email.html")
+    html = inliner.inline(template.render(**values, browser_view=False, stylesheet_url=None))
+    browser_html = template.render(**values, browser_view=True, stylesheet_url=stylesheet_url)
     text = text_env.get_template("email.txt").render(**values)
     return Rendered(html=html, text=_tidy_text(text), browser_html=browser_html)
 

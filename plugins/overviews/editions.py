@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from dorpsplein.newsletter.edition import Edition, edition_folder, write_edition
+from dorpsplein.files import write_atomically
+from dorpsplein.newsletter.edition import ROOT_FOLDER, STYLESHEET, Edition, edition_folder, write_edition
 from dorpsplein.newsletter.html_text import for_email, plain_text
-from dorpsplein.newsletter.render import NewsletterContent, PostSummary, Section, render
+from dorpsplein.newsletter.render import NewsletterContent, PostSummary, Section, render, stylesheet
 from dorpsplein.urls import absolute_url, base_url
 
 from .content import Overview, _plain
@@ -43,9 +44,11 @@ def post_summary(article, settings: dict) -> PostSummary:
 
 
 def write_editions(overview: Overview, output: Path, settings: dict, lists: dict) -> list[Path]:
-    """Render and write one edition per list that has posts in this period."""
+    """Render and write one edition per list that has posts in this period, and the browser pages' CSS."""
     labels = settings.get("NEWSLETTER_LISTS") or {}
     site = base_url(settings)
+    templates = Path(settings["THEME"]) / "templates"
+    stylesheet_url = absolute_url(f"{ROOT_FOLDER}/{STYLESHEET}", settings)
     page_url = absolute_url(overview.url, settings)
     intro_html, missing_alt = for_email(overview.content, page_url)
     if missing_alt:
@@ -70,10 +73,12 @@ def write_editions(overview: Overview, output: Path, settings: dict, lists: dict
             list_label=label, sections=sections,
             stats=overview.overview_stats if selection.get("analytics", True) else None,
             browser_url=browser_url, overview_url=page_url)
-        rendered = render(content, Path(settings["THEME"]) / "templates")
+        rendered = render(content, templates, stylesheet_url)
         edition = Edition(mailing=f"overzicht-{overview.period.key.lower()}-{list_name}", list_name=list_name,
                           period=overview.period.key, subject=content.subject, preheader=content.preheader,
                           html=rendered.html, text=rendered.text, browser_url=browser_url, site_url=site + "/")
         write_edition(folder, edition, rendered.browser_html)
         written.append(folder)
+    if written:  # the same file for every edition: the browser pages link it (no inline CSS under the CSP)
+        write_atomically(output / ROOT_FOLDER / STYLESHEET, stylesheet(templates).encode("utf-8"))
     return written

@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from dorpsplein.newsletter.edition import UNSUBSCRIBE_PLACEHOLDER, edition_folder, read_edition
+from dorpsplein.newsletter.edition import (
+    ROOT_FOLDER,
+    STYLESHEET,
+    UNSUBSCRIBE_PLACEHOLDER,
+    edition_folder,
+    read_edition,
+)
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
@@ -18,13 +24,17 @@ def violations(page) -> list[str]:
 
 
 def email_page(browser, built_site, list_name, width, browser_view=False):
-    folder = edition_folder(Path(built_site["OUTPUT_PATH"]), "2026-11", list_name)
+    output = Path(built_site["OUTPUT_PATH"])
+    folder = edition_folder(output, "2026-11", list_name)
     if browser_view:
         html = (folder / "index.html").read_text(encoding="utf-8")
     else:
         html = read_edition(folder).html.replace(UNSUBSCRIBE_PLACEHOLDER, "https://formulieren.example/afmelden/x")
     page = browser.new_page(viewport={"width": width, "height": 900})
     page.route("**/*", lambda route: route.abort())  # images of the (not running) site: no network at all
+    # ...but the browser page's stylesheet comes from the build, so the contrast checks see its colours
+    page.route(f"**/{ROOT_FOLDER}/{STYLESHEET}", lambda route: route.fulfill(
+        path=output / ROOT_FOLDER / STYLESHEET, content_type="text/css"))
     page.set_content(html)
     return page
 
@@ -35,6 +45,8 @@ def email_page(browser, built_site, list_name, width, browser_view=False):
 def test_the_newsletter_has_no_axe_violations(browser, built_site, list_name, width, browser_view):
     page = email_page(browser, built_site, list_name, width, browser_view)
     assert page.evaluate("document.documentElement.lang") == "nl"
+    # styled in both: inlined in the e-mail, the linked stylesheet in the browser page
+    assert page.evaluate("getComputedStyle(document.querySelector('.header')).backgroundColor") == "rgb(11, 79, 138)"
     assert violations(page) == []
     page.close()
 

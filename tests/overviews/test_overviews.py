@@ -11,6 +11,7 @@ from bs4 import BeautifulSoup
 
 from dorpsplein.errors import DorpspleinError
 from dorpsplein.newsletter.edition import read_edition
+from dorpsplein.urls import base_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -146,8 +147,31 @@ def test_newsletter_editions_per_list(three_months):
     assert all(a["href"].startswith("http") for a in html.find_all("a", href=True))
     assert all(t.get("role") == "presentation" for t in html.select("table.wrapper, table.container"))
     assert "style=" in extern.html and "<style" not in extern.html  # CSS inlined
+    assert "background-color: #0b4f8a" in html.select_one("td.header")["style"]
+    assert not html.select('link[rel="stylesheet"]')
     browser = parse(site.output / "nieuwsbrief/2026-11/extern/index.html")
     assert "afmelden.invalid" not in str(browser) and browser.html["lang"] == "nl"
+
+
+def test_the_browser_page_links_its_css_instead_of_inlining_it(three_months):
+    """The site's CSP has no 'unsafe-inline': no style attribute, <style> or inline script on the browser page."""
+    site = three_months
+    build(site)
+    css = (ROOT / "theme/templates/newsletter/email.css").read_text(encoding="utf-8")
+    site_url = base_url(site.settings())
+    for folder in sorted((site.output / "nieuwsbrief").glob("*/*/")):
+        browser = parse(folder / "index.html")
+        assert browser.html["lang"] == "nl"
+        assert not browser.select("[style]") and not browser.find("style"), folder
+        assert all(script.get("src") for script in browser.find_all("script")), folder
+        links = [link["href"] for link in browser.select('link[rel="stylesheet"]')]
+        assert links == [f"{site_url}/nieuwsbrief/email.css"], folder  # a file of the site (below)
+        # the same content as the e-mail, from the same template
+        email = BeautifulSoup(read_edition(folder).html, "html.parser")
+        assert browser.h1.get_text() == email.h1.get_text()
+        assert [h.get_text() for h in browser.select("h2, h3")] == [h.get_text() for h in email.select("h2, h3")]
+        assert email.select_one("body")["style"] and not email.select('link[rel="stylesheet"]')
+    assert (site.output / "nieuwsbrief/email.css").read_text(encoding="utf-8") == css
 
 
 def test_weekly_overviews(three_months):
