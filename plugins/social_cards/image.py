@@ -2,12 +2,13 @@
 
 The file name holds a hash of everything drawn (title, site name, colours, font), so an image is
 rendered again only when one of those changes; rendered images are kept in the content cache folder
-and copied into each build's output.
+and linked into each build's output.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 from functools import lru_cache
@@ -90,28 +91,31 @@ def image_key(title: str, site_name: str, background: str, color: str, font_path
     return hashlib.sha256(drawn.encode("utf-8")).hexdigest()[:12]
 
 
-def ensure_image(target: Path, cache: Path, title: str, site_name: str, background: str, color: str,
-                 font_path: str) -> bool:
-    """Write the image to `target` (a name with its key); True if it had to be rendered."""
-    rendered = False
-    cached = cache / target.name
-    if not cached.is_file():
-        cache.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_suffix(".tmp")
-        render(title, site_name, background, color, font_path).save(partial, format="PNG", compress_level=1)
-        partial.replace(cached)  # atomically: an interrupted build never leaves half an image
-        rendered = True
+def draw_to_cache(cached: Path, title: str, site_name: str, background: str, color: str, font_path: str) -> None:
+    """Render into the cache folder, atomically: an interrupted build never leaves half an image."""
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    partial = cached.with_suffix(f".{os.getpid()}.tmp")  # pid: two builds may draw the same image at once
+    render(title, site_name, background, color, font_path).save(partial, format="PNG", compress_level=1)
+    partial.replace(cached)
+
+
+def place(cached: Path, target: Path) -> None:
+    """Put a cached image in the output: a hard link (no bytes copied) where the file system allows, else a copy."""
+    if target.is_file():
+        return
     target.parent.mkdir(parents=True, exist_ok=True)
-    if not target.is_file():
+    try:
+        os.link(cached, target)
+    except OSError:  # another file system, or links not allowed
         shutil.copyfile(cached, target)
-        _remove_stale(target)
-    return rendered
 
 
-def _remove_stale(target: Path) -> None:
-    """Earlier images of the same post (another key) in the output: nothing links to them any more."""
-    name, _, _ = target.stem.rpartition("-")
-    stale = re.compile(re.escape(name) + r"-[0-9a-f]{12}\.png")
-    for other in target.parent.iterdir():
-        if other != target and stale.fullmatch(other.name):
-            other.unlink()
+GENERATED_NAME = re.compile(r".+-[0-9a-f]{12}\.png")
+
+
+def remove_stale(folder: Path, wanted: set[str]) -> None:
+    """Generated images in the output this build did not place (older titles, removed posts): nothing links to them."""
+    if folder.is_dir():
+        for other in folder.iterdir():
+            if other.name not in wanted and GENERATED_NAME.fullmatch(other.name):
+                other.unlink()

@@ -13,7 +13,8 @@ from pelican import signals
 
 from dorpsplein.urls import absolute_url
 
-from .image import HEIGHT, WIDTH, ensure_image, image_key
+from .drawing import Drawing
+from .image import HEIGHT, WIDTH, image_key
 from .meta import make_card, plain
 from .settings import card_settings
 
@@ -27,10 +28,18 @@ def _generated(settings: dict, options: dict, name: str, title: str) -> tuple[st
     return f"{options['SOCIAL_CARDS_IMAGE_DIR'].strip('/')}/{name}-{image_key(**drawing)}.png", drawing
 
 
-def _write(settings: dict, relpath: str, drawing: dict) -> None:
-    cache = Path(settings.get("CACHE_PATH") or ".cache") / "social_cards"
-    if ensure_image(Path(settings["OUTPUT_PATH"]) / relpath, cache, **drawing):
-        logger.info("social_cards: drew %s", relpath)
+# The share images of the build in progress; Pelican passes one settings dict to every generator.
+_drawing: tuple[int, Drawing] | None = None
+
+
+def _drawing_for(settings: dict) -> Drawing:
+    global _drawing
+    if _drawing is None or _drawing[0] != id(settings):
+        if _drawing is not None:
+            _drawing[1].close()  # an earlier build that stopped before `finalized`
+        cache = Path(settings.get("CACHE_PATH") or ".cache") / "social_cards"
+        _drawing = (id(settings), Drawing(cache, Path(settings["OUTPUT_PATH"])))
+    return _drawing[1]
 
 
 def attach_card(content, kind: str) -> None:
@@ -43,7 +52,7 @@ def attach_card(content, kind: str) -> None:
         image_alt = getattr(content, "image_alt", None) or title
     else:
         image, drawing = _generated(settings, options, content.slug, title)
-        content.share_image = (image, drawing)
+        _drawing_for(settings).want(image, drawing)
         image_alt, size = f"{title} – {settings['SITENAME']}", (WIDTH, HEIGHT)
     content.social_card = make_card(
         settings, options, url=absolute_url(content.url, settings), title=title,
@@ -73,12 +82,6 @@ def pages_finalized(generator) -> None:
     _attach_all(generator, PAGE_LISTS, "page")
 
 
-def write_image(generator, content) -> None:
-    """Just before a post's page is written (after Pelican has cleaned the output folder)."""
-    if getattr(content, "share_image", None) is not None:
-        _write(content.settings, *content.share_image)
-
-
 def _site_image(settings: dict) -> tuple[str, dict]:
     return _generated(settings, card_settings(settings), "site", settings.get("SITESUBTITLE") or settings["SITENAME"])
 
@@ -101,14 +104,19 @@ def install_site_card(generator) -> None:
     env.globals["site_card"] = site_card
 
 
-def write_site_image(pelican) -> None:
-    _write(pelican.settings, *_site_image(pelican.settings))
+def write_images(pelican) -> None:
+    """After every page is written: the share images they link to, and the site's own."""
+    global _drawing
+    drawing = _drawing_for(pelican.settings)
+    drawing.want(*_site_image(pelican.settings))
+    _drawing = None
+    drawn = drawing.finish()
+    if drawn:
+        logger.info("social_cards: drew %d share image(s), e.g. %s", len(drawn), drawn[0])
 
 
 def register():
     signals.article_generator_finalized.connect(articles_finalized)
     signals.page_generator_finalized.connect(pages_finalized)
-    signals.article_generator_write_article.connect(write_image)
-    signals.page_generator_write_page.connect(write_image)
     signals.generator_init.connect(install_site_card)
-    signals.finalized.connect(write_site_image)
+    signals.finalized.connect(write_images)

@@ -8,6 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
+from dorpsplein.errors import DorpspleinError
 from plugins.social_cards.image import MARGIN, WIDTH, _fit, drawable
 from plugins.social_cards.meta import json_ld
 from plugins.social_cards.settings import FONT
@@ -125,3 +126,24 @@ def test_json_ld_text_cannot_end_its_script_element():
     text = json_ld([{"headline": "a </script><script>alert(1)</script>"}])
     assert "</" not in text
     assert json.loads(text)["@graph"][0]["headline"] == "a </script><script>alert(1)</script>"
+
+
+def test_the_image_of_a_removed_post_leaves_the_output_and_others_stay(site):
+    site.post("a", "Blijft staan", "2026-11-01 10:00")
+    removed = site.post("b", "Wordt verwijderd", "2026-11-02 10:00")
+    site.build()
+    folder = site.output / "images/delen"
+    assert len(list(folder.glob("blijft-staan-*.png"))) == len(list(folder.glob("wordt-verwijderd-*.png"))) == 1
+    (folder / "eigen-foto.png").write_bytes(b"not generated: no key in its name")
+    removed.unlink()
+    site.build()
+    assert list(folder.glob("wordt-verwijderd-*.png")) == []
+    assert len(list(folder.glob("blijft-staan-*.png"))) == 1
+    assert (folder / "eigen-foto.png").exists()
+
+
+def test_a_drawing_that_fails_in_a_worker_fails_the_build_with_its_error(site, tmp_path):
+    site.post("a", "Zonder lettertype", "2026-11-01 10:00")
+    with pytest.raises(DorpspleinError, match="cannot open resource"):
+        site.build(SOCIAL_CARDS_FONT=str(tmp_path / "bestaat-niet.ttf"))
+    assert not list((site.content.parent / "cache/social_cards").glob("*.tmp"))

@@ -1,0 +1,64 @@
+"""Share images are drawn beside the build: worker processes on the other cores draw them while
+Pelican, which uses one core, goes on writing pages. The build waits for them only at its end.
+
+One `Drawing` per build: `want` is called for every image a page links to (drawing starts at once
+for those not in the cache), `finish` waits, links them into the output and removes stale ones.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+
+from .image import draw_to_cache, place, remove_stale
+
+
+def _workers() -> int:
+    """The cores this process may use, minus the one Pelican is on (at least one worker)."""
+    return max(1, len(os.sched_getaffinity(0)) - 1) if hasattr(os, "sched_getaffinity") else 1
+
+
+class Drawing:
+    def __init__(self, cache: Path, output: Path):
+        self.cache, self.output = cache, output
+        self.wanted: dict[str, str] = {}  # file name → path in the output
+        self.drawn: dict[str, Future | None] = {}  # None: drawn in this process
+        self.pool: ProcessPoolExecutor | None = None
+
+    def want(self, relpath: str, drawing: dict) -> None:
+        name = Path(relpath).name
+        if name in self.wanted:
+            return
+        self.wanted[name] = relpath
+        cached = self.cache / name
+        if cached.is_file():
+            return
+        if "fork" not in multiprocessing.get_all_start_methods():
+            # Workers started any other way would import the plugin anew, outside Pelican's PLUGIN_PATHS.
+            draw_to_cache(cached, **drawing)
+            self.drawn[name] = None
+            return
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(_workers(), mp_context=multiprocessing.get_context("fork"))
+        self.drawn[name] = self.pool.submit(draw_to_cache, cached, **drawing)
+
+    def finish(self) -> list[str]:
+        """Wait for the drawing, put every wanted image in the output; the paths drawn in this build."""
+        try:
+            for future in self.drawn.values():
+                if future is not None:
+                    future.result()  # a drawing that failed fails the build here, with its own error
+        finally:
+            self.close()
+        for name, relpath in self.wanted.items():
+            place(self.cache / name, self.output / relpath)
+        for folder in {(self.output / relpath).parent for relpath in self.wanted.values()}:
+            remove_stale(folder, set(self.wanted))
+        return sorted(self.wanted[name] for name in self.drawn)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
