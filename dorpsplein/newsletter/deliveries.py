@@ -54,57 +54,95 @@ def to_send(engine: Engine, mailing: str, list_name: str) -> list[Subscriber]:
         return [Subscriber.from_row(row) for row in conn.execute(query)]
 
 
+class Prepared:
+    """A Core statement compiled once for the engine's dialect and run on the raw DBAPI cursor.
+
+    Sending writes three statements per message; through `Connection.execute` SQLAlchemy's cache
+    key, execution context and result wrapping cost about 0.1 ms each, more than SQLite's work.
+    Column types still convert the values (UtcDateTime), through their bind processors.
+    """
+
+    def __init__(self, statement, dialect):
+        compiled = statement.compile(dialect=dialect)
+        self.sql = compiled.string
+        self.order = compiled.positiontup  # None for a named paramstyle (psycopg)
+        self.fixed = {name: bind.value for bind, name in compiled.bind_names.items()}  # e.g. status=SENDING
+        self.convert = {name: processor for bind, name in compiled.bind_names.items()
+                        if (processor := bind.type.bind_processor(dialect))}
+
+    def run(self, cursor, **values) -> None:
+        params = self.fixed | values
+        for name, convert in self.convert.items():
+            params[name] = convert(params[name])
+        cursor.execute(self.sql, params if self.order is None else [params[name] for name in self.order])
+
+
 class Ledger:
     """The delivery rows of one mailing, written over one connection held for the whole run.
 
     `step` settles the copy just sent and claims the next one in one transaction: one commit per
     message instead of two, with the same guarantee (a copy is `sending` before it goes out and
-    settled before the next one does). The statements are built once, with bound parameters.
+    settled before the next one does).
     """
 
     def __init__(self, engine: Engine, mailing: str):
         self.engine, self.mailing = engine, mailing
-        self.conn = None
+        self.raw = None
         # Bound names differ from the column names: SQLAlchemy keeps those for VALUES and SET.
         mailing_is, subscriber_is = deliveries.c.mailing == bindparam("m"), bindparam("s")
         joined = subscribers.outerjoin(deliveries, and_(deliveries.c.subscriber_id == subscribers.c.id, mailing_is))
-        self._look = (select(subscribers.c.status, deliveries.c.id, deliveries.c.status.label("delivery"))
-                      .select_from(joined).where(subscribers.c.id == subscriber_is))
-        self._insert = deliveries.insert().values(mailing=bindparam("m"), subscriber_id=subscriber_is, status=SENDING,
-                                                  attempts=1, updated_at=bindparam("at"))
-        self._retry = deliveries.update().where(deliveries.c.id == bindparam("row")).values(
-            status=SENDING, attempts=deliveries.c.attempts + 1, updated_at=bindparam("at"))
-        self._settle = (deliveries.update().where(mailing_is, deliveries.c.subscriber_id == subscriber_is)
-                        .values(status=bindparam("status_"), smtp_code=bindparam("code"),
-                                detail=bindparam("detail_"), updated_at=bindparam("at")))
+        statements = {
+            "look": select(subscribers.c.status, deliveries.c.id, deliveries.c.status)
+            .select_from(joined).where(subscribers.c.id == subscriber_is),
+            "insert": deliveries.insert().values(mailing=bindparam("m"), subscriber_id=subscriber_is,
+                                                 status=SENDING, attempts=1, updated_at=bindparam("at")),
+            "retry": deliveries.update().where(deliveries.c.id == bindparam("row")).values(
+                status=SENDING, attempts=deliveries.c.attempts + 1, updated_at=bindparam("at")),
+            "settle": deliveries.update().where(mailing_is, deliveries.c.subscriber_id == subscriber_is)
+            .values(status=bindparam("status_"), smtp_code=bindparam("code"), detail=bindparam("detail_"),
+                    updated_at=bindparam("at")),
+        }
+        self.sql = {name: Prepared(statement, engine.dialect) for name, statement in statements.items()}
 
     def __enter__(self) -> Ledger:
-        self.conn = self.engine.connect()
+        self.raw = self.engine.raw_connection()
         return self
 
     def __exit__(self, *exc) -> None:
-        self.conn.close()
+        self.raw.close()  # back to the pool; an open transaction is rolled back
 
     def step(self, now: datetime, settle: Settlement | None = None, claim: int | None = None) -> bool:
         """Record `settle` and claim subscriber `claim`; False if that address unsubscribed or was settled meanwhile."""
-        with self.conn.begin():
-            if settle:
-                self.conn.execute(self._settle, {"m": self.mailing, "s": settle.subscriber, "at": now,
-                                                 "status_": settle.status, "code": settle.code,
-                                                 "detail_": settle.detail})
-            if claim is None:
-                return False
-            params = {"m": self.mailing, "s": claim, "at": now}
-            row = self.conn.execute(self._look, params).first()
-            if row is None or row.status != CONFIRMED:
-                return False
-            if row.id is None:
-                self.conn.execute(self._insert, params)
-                return True
-            if row.delivery not in RETRYABLE:
-                return False
-            self.conn.execute(self._retry, {"row": row.id, "at": now})
+        cursor = self.raw.cursor()
+        try:
+            claimed = self._step(cursor, now, settle, claim)
+            self.raw.commit()
+            return claimed
+        except BaseException:
+            self.raw.rollback()
+            raise
+        finally:
+            cursor.close()
+
+    def _step(self, cursor, now, settle, claim) -> bool:
+        sql, mailing = self.sql, self.mailing
+        if settle:
+            sql["settle"].run(cursor, m=mailing, s=settle.subscriber, at=now, status_=settle.status,
+                              code=settle.code, detail_=settle.detail)
+        if claim is None:
+            return False
+        sql["look"].run(cursor, m=mailing, s=claim)
+        row = cursor.fetchone()
+        if row is None or row[0] != CONFIRMED:
+            return False
+        delivery, status = row[1], row[2]
+        if delivery is None:
+            sql["insert"].run(cursor, m=mailing, s=claim, at=now)
             return True
+        if status not in RETRYABLE:
+            return False
+        sql["retry"].run(cursor, row=delivery, at=now)
+        return True
 
 
 def counts(engine: Engine, mailing: str) -> dict[str, int]:

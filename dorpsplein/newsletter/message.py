@@ -1,9 +1,9 @@
 """One subscriber's copy of an edition: multipart/alternative with the list headers, DKIM-signed if configured.
 
 Everything that is the same for every copy (the headers that need encoding, the MIME skeleton) is
-built once per mailing with the email package; per copy only the address, date, Message-ID, the
-unsubscribe link and the quoted-printable bodies (binascii, in C) are filled in. Building each copy
-with EmailMessage took most of the sending time.
+built once per mailing with the email package, and so are the quoted-printable bodies (binascii, in
+C); per copy only the address, date, Message-ID and the unsubscribe link are filled in. Building each
+copy with EmailMessage took most of the sending time.
 """
 
 from __future__ import annotations
@@ -44,6 +44,30 @@ def _quoted_printable(text: str) -> bytes:
     return binascii.b2a_qp(text.encode("utf-8"), istext=True).replace(b"\r\n", b"\n").replace(b"\n", CRLF)
 
 
+def _soft_break(encoded: bytes) -> bytes:
+    """Quoted-printable `encoded` ended by a soft line break ("=" CRLF), every line within 76 characters."""
+    start = encoded.rfind(b"\n") + 1
+    last = encoded[start:]
+    if len(last) > 75:
+        cut = 75
+        while b"=" in last[cut - 2:cut]:  # never inside an =XX escape
+            cut -= 1
+        encoded = encoded[:start] + last[:cut] + b"=" + CRLF + last[cut:]
+    return encoded + b"=" + CRLF
+
+
+class Body:
+    """A body encoded once around the places each subscriber's own link goes (encoding every copy whole took
+    half of the time spent on a message). Soft line breaks join the pieces, so the decoded text is exact."""
+
+    def __init__(self, text: str):
+        *pieces, last = [_quoted_printable(piece) for piece in text.split(UNSUBSCRIBE_PLACEHOLDER)]
+        self.pieces = [_soft_break(piece) for piece in pieces] + [last]
+
+    def fill(self, link: str) -> bytes:
+        return _soft_break(_quoted_printable(link)).join(self.pieces)
+
+
 def _part(content_type: str) -> bytes:
     return (f"Content-Type: {content_type}; charset=\"utf-8\"\r\n"
             "Content-Transfer-Encoding: quoted-printable\r\n\r\n").encode("ascii")
@@ -59,6 +83,7 @@ class MessageFactory:
             _fold("List-Id", f"{label} <{edition.list_name}.{config.domain}>"),
             b"List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n", b"MIME-Version: 1.0\r\n",
             b'Content-Type: multipart/alternative; boundary="' + self.boundary + b'"\r\n'])
+        self.text, self.html = Body(edition.text), Body(edition.html)
         self.mailto = f"mailto:{config.unsubscribe_mailto}?subject={quote('afmelden ' + edition.list_name)}"
 
     def build(self, subscriber: Subscriber, now: datetime) -> bytes:
@@ -73,9 +98,9 @@ class MessageFactory:
         separator = b"--" + self.boundary + CRLF
         body = b"".join([
             b"\r\n", separator, _part("text/plain"),
-            _quoted_printable(edition.text.replace(UNSUBSCRIBE_PLACEHOLDER, link)), CRLF,
+            self.text.fill(link), CRLF,
             separator, _part("text/html"),
-            _quoted_printable(edition.html.replace(UNSUBSCRIBE_PLACEHOLDER, html.escape(link))), CRLF,
+            self.html.fill(html.escape(link)), CRLF,
             b"--" + self.boundary + b"--" + CRLF])
         data = headers + body
         if config.dkim:

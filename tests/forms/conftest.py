@@ -144,12 +144,3 @@ def start_service(tmp_path, smtp):
 @pytest.fixture
 def service(start_service) -> Service:
     return start_service()
-
-
-@pytest.fixture(scope="session")
-def postgres():
-    from .postgres import PostgresServer
-
-    server = PostgresServer()
-    yield server
-    server.stop()

@@ -102,7 +102,10 @@ def edition(built_site):
 
 
 @pytest.fixture
-def database_url(tmp_path):
+def database_url(request, tmp_path):
+    """SQLite in tmp_path; a test parametrized indirectly with "postgresql" gets a fresh PostgreSQL database."""
+    if getattr(request, "param", "sqlite") == "postgresql":
+        return request.getfixturevalue("postgres").new_database()
     return f"sqlite:///{tmp_path / 'subscribers.sqlite3'}"
 
 

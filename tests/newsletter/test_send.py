@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import binascii
 from collections import Counter
 
 import dkim
@@ -11,6 +12,7 @@ from sqlalchemy import select
 
 from dorpsplein.newsletter.config import load_send_config
 from dorpsplein.newsletter.edition import UNSUBSCRIBE_PLACEHOLDER
+from dorpsplein.newsletter.message import Body
 from dorpsplein.newsletter.send import send_edition
 from dorpsplein.subscribers import deliveries
 
@@ -27,6 +29,7 @@ def assert_exactly_once(inbox, people):
     assert {n for n in counts.values()} == {1}, f"duplicates: {[a for a, n in counts.items() if n > 1]}"
 
 
+@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 def test_each_confirmed_subscriber_gets_one_complete_message(edition, engine, config, database_url, smtp, people):
     report = run(edition, engine, config, database_url)
     assert (report.sent, report.failed, report.deferred, report.complete) == (20, 0, 0, True)
@@ -65,6 +68,7 @@ def test_the_unsubscribe_link_works_against_the_forms_service(edition, engine, c
     assert rows[smtp.recipients()[4]] == "confirmed"
 
 
+@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 def test_refusals_4xx_are_retried_next_run_and_5xx_are_failed(edition, engine, config, database_url, smtp, people):
     smtp.refuse = {people[2]: ("451 4.7.1 Try again later", 1), people[5]: ("550 5.1.1 No such user", 99)}
     first = run(edition, engine, config, database_url)
@@ -76,6 +80,7 @@ def test_refusals_4xx_are_retried_next_run_and_5xx_are_failed(edition, engine, c
     assert_exactly_once(smtp, [p for p in people if p != people[5]])
 
 
+@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 def test_a_dropped_connection_is_reopened_and_the_copy_sent_once(edition, engine, config, database_url, smtp,
                                                                  people):
     smtp.drop_after = 7
@@ -84,6 +89,7 @@ def test_a_dropped_connection_is_reopened_and_the_copy_sent_once(edition, engine
     assert_exactly_once(smtp, people)
 
 
+@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 def test_a_server_that_goes_away_leaves_the_rest_for_the_next_run(edition, engine, config, database_url, smtp,
                                                                   people):
     def stop_after_five(number):
@@ -174,3 +180,13 @@ def test_the_rate_limit_paces_messages():
     for _ in range(5):
         pacer.wait()
     assert slept == [0.25, 0.25, 0.25, 0.25] and clock["t"] == 1.0
+
+
+@pytest.mark.parametrize("offset", range(70, 82))
+def test_a_body_encoded_once_decodes_to_each_copy_exactly_with_short_lines(offset):
+    # The link lands at every position around the 76-character line limit, after escapes too.
+    text = ("é=" * 40)[:offset] + UNSUBSCRIBE_PLACEHOLDER + " einde =\n" + "x" * offset + UNSUBSCRIBE_PLACEHOLDER
+    link = "https://formulieren.example/afmelden/" + "Ab-_9" * 30 + "?a=1&b=2"
+    encoded = Body(text).fill(link)
+    assert binascii.a2b_qp(encoded).decode() == text.replace(UNSUBSCRIBE_PLACEHOLDER, link).replace("\n", "\r\n")
+    assert max(len(line) for line in encoded.split(b"\r\n")) <= 76
