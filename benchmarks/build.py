@@ -103,7 +103,11 @@ def _build_ours(content: str, output: str, cache: str, load_cache: bool) -> list
     return build(settings).warnings
 
 
-def _build_stock(content: str, output: str, cache: str, load_cache: bool) -> list[str]:
+# The share and social-card plugins (issue #5) on stock Pelican: what they add to a build by themselves.
+SHARE_PLUGINS = ["share", "social_cards", "sitemap", "security_txt"]
+
+
+def _build_stock(content: str, output: str, cache: str, load_cache: bool, plugins: list[str] = ()) -> list[str]:
     from pelican import Pelican
     from pelican.settings import read_settings
 
@@ -120,13 +124,19 @@ def _build_stock(content: str, output: str, cache: str, load_cache: bool) -> lis
         "CACHE_CONTENT": True,
         "LOAD_CONTENT_CACHE": load_cache,
     }
+    if plugins:  # notmyidea renders no share data: the share plugin injects its block into the content
+        override.update(PLUGIN_PATHS=[str(ROOT / "plugins")], PLUGINS=list(plugins), SITEURL="https://www.voorbeeld.nl")
     settings = read_settings(override=override)  # default theme (notmyidea) and default feeds
     with _collected_warnings() as warnings:
         Pelican(settings).run()
     return warnings
 
 
-BUILDERS = {"ours": _build_ours, "stock": _build_stock}
+def _build_stock_share(content: str, output: str, cache: str, load_cache: bool) -> list[str]:
+    return _build_stock(content, output, cache, load_cache, SHARE_PLUGINS)
+
+
+BUILDERS = {"ours": _build_ours, "stock": _build_stock, "stock+share": _build_stock_share}
 
 
 def child_main(argv: list[str]) -> int:
@@ -235,6 +245,7 @@ def one_run(corpus, work: Path, hugo_site: Path | None, hugo: str | None) -> dic
     measures = {
         "ours full": pelican_build("ours", corpus.root, work, load_cache=False),
         "stock full": pelican_build("stock", corpus.root, work, load_cache=False),
+        "stock+share full": pelican_build("stock+share", corpus.root, work, load_cache=False),
     }
     # The middle post: an ordinary one, linked to and from others like any other.
     edit_post(corpus.posts[len(corpus.posts) // 2])
@@ -286,6 +297,7 @@ def main(argv: list[str]) -> int:
         "runs": args.runs,
         # The figures belong to the site as it was: record which plugins our build ran.
         "our_plugins": load_settings()["PLUGINS"],
+        "share_plugins": SHARE_PLUGINS,
     }
     machine = machine_info(hugo)
     summary = summarise(runs)

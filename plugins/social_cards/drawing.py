@@ -1,8 +1,9 @@
 """Share images are drawn beside the build: worker processes on the other cores draw them while
 Pelican, which uses one core, goes on writing pages. The build waits for them only at its end.
 
-One `Drawing` per build: `want` is called for every image a page links to (drawing starts at once
-for those not in the cache), `finish` waits, links them into the output and removes stale ones.
+One `Drawing` per build: `draw` starts an image that is not in the cache yet (called as each post is
+read), `want` marks one a written page links to, `finish` waits for the drawing, links the wanted
+images into the output and removes stale ones.
 """
 
 from __future__ import annotations
@@ -28,12 +29,13 @@ class Drawing:
         self.pool: ProcessPoolExecutor | None = None
 
     def want(self, relpath: str, drawing: dict) -> None:
+        self.wanted[Path(relpath).name] = relpath
+        self.draw(relpath, drawing)
+
+    def draw(self, relpath: str, drawing: dict) -> None:
         name = Path(relpath).name
-        if name in self.wanted:
-            return
-        self.wanted[name] = relpath
         cached = self.cache / name
-        if cached.is_file():
+        if name in self.drawn or cached.is_file():
             return
         if "fork" not in multiprocessing.get_all_start_methods():
             # Workers started any other way would import the plugin anew, outside Pelican's PLUGIN_PATHS.
@@ -56,7 +58,7 @@ class Drawing:
             place(self.cache / name, self.output / relpath)
         for folder in {(self.output / relpath).parent for relpath in self.wanted.values()}:
             remove_stale(folder, set(self.wanted))
-        return sorted(self.wanted[name] for name in self.drawn)
+        return sorted(self.wanted[name] for name in self.drawn if name in self.wanted)
 
     def close(self) -> None:
         if self.pool is not None:

@@ -29,6 +29,7 @@ def _font(path: str, size: int):
     return ImageFont.truetype(path, size)
 
 
+@lru_cache(maxsize=8)
 def _blend_palette(background: str, color: str) -> list[int]:
     """256 shades from the background to the text colour: the anti-aliased edges of the text."""
     bg, fg = (ImageColor.getrgb(background)[:3], ImageColor.getrgb(color)[:3])
@@ -54,12 +55,31 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> list[str]:
 
 def _fit(draw, title: str, font_path: str, width: int, height: int):
     """(font, lines) for the largest size at which the title fits; the smallest size, cut with …, otherwise."""
-    for size in TITLE_SIZES:
+    sizes = list(TITLE_SIZES)
+
+    def attempt(size: int):
         font = _font(font_path, size)
         lines = _wrap(draw, title, font, width)
-        fits_width = all(draw.textlength(line, font=font) <= width for line in lines)
-        if fits_width and len(lines) <= MAX_LINES and len(lines) * size * 1.2 <= height:
-            return font, lines
+        fits = (all(draw.textlength(line, font=font) <= width for line in lines)
+                and len(lines) <= MAX_LINES and len(lines) * size * 1.2 <= height)
+        return font, lines, fits
+
+    # The largest size first (most titles fit at once), then a binary search: a title that fits at
+    # one size fits at every smaller one.
+    font, lines, fits = attempt(sizes[0])
+    if fits:
+        return font, lines
+    low, high, best = 1, len(sizes), None
+    while low < high:
+        middle = (low + high) // 2
+        result = attempt(sizes[middle])
+        if result[2]:
+            high, best = middle, result
+        else:
+            low = middle + 1
+    if best:
+        return best[:2]
+    font, lines, _ = attempt(sizes[-1])
     lines = lines[:MAX_LINES]
     while lines and draw.textlength(lines[-1] + " …", font=font) > width:
         lines[-1] = lines[-1].rsplit(" ", 1)[0] if " " in lines[-1] else lines[-1][:-1]
@@ -81,9 +101,8 @@ def render(title: str, site_name: str, background: str, color: str, font_path: s
     line_height = round(font.size * 1.2)
     for index, line in enumerate(lines):
         draw.text((MARGIN, MARGIN + index * line_height), line, font=font, fill=255)
-    image = Image.frombytes("P", mask.size, mask.tobytes())
-    image.putpalette(_blend_palette(background, color))
-    return image
+    mask.putpalette(_blend_palette(background, color))  # the mask becomes a palette image, no copy
+    return mask
 
 
 def image_key(title: str, site_name: str, background: str, color: str, font_path: str) -> str:

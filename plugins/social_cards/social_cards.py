@@ -10,6 +10,7 @@ import logging
 from pathlib import Path
 
 from pelican import signals
+from pelican.contents import Article, Page
 
 from dorpsplein.urls import absolute_url
 
@@ -28,18 +29,23 @@ def _generated(settings: dict, options: dict, name: str, title: str) -> tuple[st
     return f"{options['SOCIAL_CARDS_IMAGE_DIR'].strip('/')}/{name}-{image_key(**drawing)}.png", drawing
 
 
-# The share images of the build in progress; Pelican passes one settings dict to every generator.
-_drawing: tuple[int, Drawing] | None = None
+# The share images of the build in progress (one build at a time per process, as Pelican's signals are global).
+_drawing: Drawing | None = None
+
+
+def new_build(pelican) -> None:
+    global _drawing
+    if _drawing is not None:
+        _drawing.close()  # an earlier build that stopped before `finalized`
+    _drawing = None
 
 
 def _drawing_for(settings: dict) -> Drawing:
     global _drawing
-    if _drawing is None or _drawing[0] != id(settings):
-        if _drawing is not None:
-            _drawing[1].close()  # an earlier build that stopped before `finalized`
+    if _drawing is None:
         cache = Path(settings.get("CACHE_PATH") or ".cache") / "social_cards"
-        _drawing = (id(settings), Drawing(cache, Path(settings["OUTPUT_PATH"])))
-    return _drawing[1]
+        _drawing = Drawing(cache, Path(settings["OUTPUT_PATH"]))
+    return _drawing
 
 
 def attach_card(content, kind: str) -> None:
@@ -61,6 +67,13 @@ def attach_card(content, kind: str) -> None:
         published=getattr(content, "date", None) if kind == "article" else None,
         modified=getattr(content, "modified", None) if kind == "article" else None,
         author=str(content.author) if kind == "article" and getattr(content, "author", None) else None)
+
+
+def start_drawing(content) -> None:
+    """As soon as a post is read, so its image is drawn while Pelican reads and writes the others."""
+    if isinstance(content, Article | Page) and not getattr(content, "image", None):
+        settings = content.settings
+        _drawing_for(settings).draw(*_generated(settings, card_settings(settings), content.slug, plain(content.title)))
 
 
 ARTICLE_LISTS = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts", "drafts_translations")
@@ -116,6 +129,8 @@ def write_images(pelican) -> None:
 
 
 def register():
+    signals.initialized.connect(new_build)
+    signals.content_object_init.connect(start_drawing)
     signals.article_generator_finalized.connect(articles_finalized)
     signals.page_generator_finalized.connect(pages_finalized)
     signals.generator_init.connect(install_site_card)

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from plugins.share.inject import BLOCK_CLASS, with_share_block
+from plugins.share.inject import BLOCK_CLASS, block_html, with_share_block
 from plugins.share.links import LABELS, make_share, share_url
 from plugins.share.settings import share_settings
 
@@ -59,3 +59,9 @@ def test_injected_block_is_appended_once():
     assert with_share_block(once, share) == once
     assert once.startswith("<p>Tekst</p><div class=\"footnote\"><p>1</p></div><aside")
     assert once.count(BLOCK_CLASS) == 1
+
+
+def test_a_post_that_only_mentions_the_block_class_in_its_text_still_gets_the_block():
+    share = make_share("t", URL, ["mastodon"], "social.overheid.nl")
+    text = f"<p>De klasse {BLOCK_CLASS} staat in de tekst, niet op een element.</p>"
+    assert with_share_block(text, share) == text + block_html(share)
