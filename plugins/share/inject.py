@@ -33,11 +33,11 @@ def with_share_block(fragment: str, share: Share) -> str:
 
 
 def _forget_memoized(content, *names: str) -> None:
-    """Pelican memoizes content and summary per (object, siteurl) in one cache per method."""
+    """Pelican memoizes content and summary per (object, siteurl), in one cache per method for all
+    objects: drop this object's entries by key (scanning the cache made the build quadratic)."""
+    key = (content, content.get_siteurl())
     for name in names:
-        cache = getattr(type(content), name).cache
-        for key in [k for k in cache if k and k[0] is content]:
-            del cache[key]
+        getattr(type(content), name).cache.pop(key, None)
 
 
 def swap_in(content) -> None:

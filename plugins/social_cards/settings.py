@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from PIL import ImageColor
@@ -19,20 +20,21 @@ DEFAULTS = {
 }
 
 
-def _colour(value, default: str) -> str:
+@lru_cache(maxsize=32)  # asked for every post
+def _colour(value: str, default: str) -> str:
     """A colour Pillow can draw, else the default (plugins/theme_tokens already warns about a bad THEME_*_COLOR)."""
     try:
-        ImageColor.getrgb(str(value))
-        return str(value)
+        ImageColor.getrgb(value)
+        return value
     except ValueError:
         return default
 
 
 def card_settings(settings: dict) -> dict:
     merged = {key: settings.get(key, default) for key, default in DEFAULTS.items()}
-    merged["SOCIAL_CARDS_BACKGROUND"] = _colour(merged["SOCIAL_CARDS_BACKGROUND"] or settings.get("THEME_BRAND_COLOR"),
-                                                "#0b4f8a")
-    merged["SOCIAL_CARDS_COLOR"] = _colour(merged["SOCIAL_CARDS_COLOR"] or settings.get("THEME_BRAND_TEXT_COLOR"),
+    background = merged["SOCIAL_CARDS_BACKGROUND"] or settings.get("THEME_BRAND_COLOR")
+    merged["SOCIAL_CARDS_BACKGROUND"] = _colour(str(background), "#0b4f8a")
+    merged["SOCIAL_CARDS_COLOR"] = _colour(str(merged["SOCIAL_CARDS_COLOR"] or settings.get("THEME_BRAND_TEXT_COLOR")),
                                            "#ffffff")
     merged["SOCIAL_CARDS_ORGANIZATION"] = (merged["SOCIAL_CARDS_ORGANIZATION"] or settings.get("MUNICIPALITY")
                                            or settings["SITENAME"])
