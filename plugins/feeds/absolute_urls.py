@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from html import escape
 from urllib.parse import urljoin
 
-from bs4 import BeautifulSoup
+from lxml import etree
+from lxml import html as lxml_html
 
 URL_ATTRIBUTES = {"href", "src", "poster", "data", "cite", "action"}
 SRCSET_ATTRIBUTES = {"srcset", "imagesrcset"}
@@ -24,15 +26,19 @@ def _srcset(value: str, base: str) -> str:
 
 
 def absolutize(html: str, base: str) -> str:
-    """Every link, image, srcset and anchor in `html`, resolved against the page URL `base`."""
+    """Every link, image, srcset and anchor in `html`, resolved against the page URL `base`.
+
+    lxml's HTML parser and serialiser directly: through beautifulsoup4 (which builds a Python tree
+    on top of the same parser) this took about 60 % of the time spent on feeds.
+    """
     if not html or not URL_ATTRIBUTE_RE.search(html):
         return html
-    # lxml's parser is about 2.5× faster than html.parser; the <body> wrapper keeps a fragment a fragment.
-    soup = BeautifulSoup(f"<body>{html}</body>", "lxml")
-    for tag in soup.body.find_all(True):
-        for name, value in tag.attrs.items():
-            if name in URL_ATTRIBUTES and isinstance(value, str):
-                tag[name] = urljoin(base, value.strip())
-            elif name in SRCSET_ATTRIBUTES and isinstance(value, str):
-                tag[name] = _srcset(value, base)
-    return soup.body.decode_contents()
+    root = lxml_html.fragment_fromstring(html, create_parent="div")
+    for element in root.iter(etree.Element):  # elements only: comments have no attributes
+        for name, value in element.attrib.items():
+            if name in URL_ATTRIBUTES:
+                element.set(name, urljoin(base, value.strip()))
+            elif name in SRCSET_ATTRIBUTES:
+                element.set(name, _srcset(value, base))
+    return escape(root.text or "", quote=False) + "".join(
+        lxml_html.tostring(child, encoding="unicode") for child in root)
