@@ -15,6 +15,9 @@ from pathlib import Path
 
 from .image import draw_to_cache, place, remove_stale
 
+# Workers started any other way than fork would import the plugin anew, outside Pelican's PLUGIN_PATHS.
+CAN_FORK = "fork" in multiprocessing.get_all_start_methods()
+
 
 def _workers() -> int:
     """The cores this process may use, minus the one Pelican is on (at least one worker)."""
@@ -37,8 +40,7 @@ class Drawing:
         cached = self.cache / name
         if name in self.drawn or cached.is_file():
             return
-        if "fork" not in multiprocessing.get_all_start_methods():
-            # Workers started any other way would import the plugin anew, outside Pelican's PLUGIN_PATHS.
+        if not CAN_FORK:
             draw_to_cache(cached, **drawing)
             self.drawn[name] = None
             return
