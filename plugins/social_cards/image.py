@@ -42,46 +42,58 @@ def drawable(text: str) -> str:
     return " ".join(kept.split())
 
 
-def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> list[str]:
+def _wrap(words: list[str], widths: list[float], space: float, width: float) -> list[str]:
+    """Greedy wrap by the words' widths: as many words on a line as fit."""
     lines: list[str] = []
-    for word in text.split():
-        candidate = f"{lines[-1]} {word}" if lines else word
-        if lines and draw.textlength(candidate, font=font) <= width:
-            lines[-1] = candidate
+    used = 0.0
+    for word, word_width in zip(words, widths, strict=True):
+        if lines and used + space + word_width <= width:
+            lines[-1] += " " + word
+            used += space + word_width
         else:
             lines.append(word)
+            used = word_width
     return lines
 
 
-def _fit(draw, title: str, font_path: str, width: int, height: int):
-    """(font, lines) for the largest size at which the title fits; the smallest size, cut with …, otherwise."""
+def _fit(title: str, font_path: str, width: int, height: int):
+    """(font, lines) for the largest size at which the title fits; the smallest size, cut with …, otherwise.
+
+    Each word is measured once, at the largest size, and scaled to the others (measuring every
+    candidate line at every size was half the drawing time). Hinting rounds advances per size, so
+    the lines chosen are then measured exactly, and a size whose lines turn out too wide is passed over.
+    """
+    words = title.split()
+    largest = _font(font_path, TITLE_SIZES[0])
+    widths, space = [largest.getlength(word) for word in words], largest.getlength(" ")
+
+    def estimate(size: int) -> list[str] | None:
+        scale = size / TITLE_SIZES[0]
+        lines = _wrap(words, [w * scale for w in widths], space * scale, width)
+        too_wide = any(w * scale > width for w in widths)
+        fits = not too_wide and len(lines) <= MAX_LINES and len(lines) * size * 1.2 <= height
+        return lines if fits else None
+
+    # A title that fits at one size fits at every smaller one: a binary search for the largest,
+    # after trying the largest itself (most titles fit at once).
     sizes = list(TITLE_SIZES)
-
-    def attempt(size: int):
+    low = 0
+    if estimate(sizes[0]) is None:
+        low, high = 1, len(sizes)
+        while low < high:
+            middle = (low + high) // 2
+            if estimate(sizes[middle]) is None:
+                low = middle + 1
+            else:
+                high = middle
+    for size in sizes[low:]:
+        lines = estimate(size)
         font = _font(font_path, size)
-        lines = _wrap(draw, title, font, width)
-        fits = (all(draw.textlength(line, font=font) <= width for line in lines)
-                and len(lines) <= MAX_LINES and len(lines) * size * 1.2 <= height)
-        return font, lines, fits
-
-    # The largest size first (most titles fit at once), then a binary search: a title that fits at
-    # one size fits at every smaller one.
-    font, lines, fits = attempt(sizes[0])
-    if fits:
-        return font, lines
-    low, high, best = 1, len(sizes), None
-    while low < high:
-        middle = (low + high) // 2
-        result = attempt(sizes[middle])
-        if result[2]:
-            high, best = middle, result
-        else:
-            low = middle + 1
-    if best:
-        return best[:2]
-    font, lines, _ = attempt(sizes[-1])
-    lines = lines[:MAX_LINES]
-    while lines and draw.textlength(lines[-1] + " …", font=font) > width:
+        if lines is not None and all(font.getlength(line) <= width for line in lines):
+            return font, lines
+    font = _font(font_path, sizes[-1])
+    lines = _wrap(words, [font.getlength(word) for word in words], font.getlength(" "), width)[:MAX_LINES]
+    while lines and font.getlength(lines[-1] + " …") > width:
         lines[-1] = lines[-1].rsplit(" ", 1)[0] if " " in lines[-1] else lines[-1][:-1]
     lines[-1] += " …"
     return font, lines
@@ -97,7 +109,7 @@ def render(title: str, site_name: str, background: str, color: str, font_path: s
     site_top = HEIGHT - MARGIN - SITE_SIZE
     draw.rectangle((MARGIN, site_top - 36, MARGIN + 120, site_top - 28), fill=255)  # a rule above the site name
     draw.text((MARGIN, site_top), site_name, font=site_font, fill=255)
-    font, lines = _fit(draw, drawable(title), font_path, WIDTH - 2 * MARGIN, site_top - 36 - 2 * MARGIN)
+    font, lines = _fit(drawable(title), font_path, WIDTH - 2 * MARGIN, site_top - 36 - 2 * MARGIN)
     line_height = round(font.size * 1.2)
     for index, line in enumerate(lines):
         draw.text((MARGIN, MARGIN + index * line_height), line, font=font, fill=255)

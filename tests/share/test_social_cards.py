@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import random
 
 import pytest
 from bs4 import BeautifulSoup
-from PIL import Image, ImageChops, ImageDraw, ImageFont
+from PIL import Image, ImageChops, ImageFont
 
 from dorpsplein.errors import DorpspleinError
 from plugins.social_cards.image import MARGIN, WIDTH, _fit, drawable
@@ -109,13 +110,31 @@ def test_share_image_changes_only_when_the_title_or_branding_changes(site):
 
 
 def test_a_long_title_is_wrapped_and_fitted_inside_the_margins():
-    draw = ImageDraw.Draw(Image.new("RGB", (WIDTH, 630)))
-    font, lines = _fit(draw, "Verkeersbesluit " * 30, str(FONT), WIDTH - 2 * MARGIN, 400)
+    font, lines = _fit("Verkeersbesluit " * 30, str(FONT), WIDTH - 2 * MARGIN, 400)
     assert 1 < len(lines) <= 5 and lines[-1].endswith(" …")
-    assert all(draw.textlength(line, font=font) <= WIDTH - 2 * MARGIN for line in lines)
-    short_font, short = _fit(draw, "Markt", str(FONT), WIDTH - 2 * MARGIN, 400)
+    assert all(font.getlength(line) <= WIDTH - 2 * MARGIN for line in lines)
+    short_font, short = _fit("Markt", str(FONT), WIDTH - 2 * MARGIN, 400)
     assert short == ["Markt"] and short_font.size > font.size
     assert isinstance(font, ImageFont.FreeTypeFont)
+
+
+def test_fitted_titles_keep_every_word_in_order_and_every_line_measured_exactly_fits():
+    # Words are measured once and scaled between sizes; hinting makes that an estimate, so the
+    # lines chosen must still fit when measured at their own size.
+    rng = random.Random(7)
+    words = "de gemeente Voorbeeld Dorpsstraat wegwerkzaamheden en op inwoners W Mmm iii".split()
+    width = WIDTH - 2 * MARGIN
+    # Titles whose scaled estimate comes out a fraction of a pixel too wide at the size chosen.
+    overflowing = [
+        ("zomer uitvoering rotonde najaar oude neemt waren goede en rotonde is Mmm hinder", 350),
+        ("ligt waar dan volgend helpt meer om dorp rijbewijs gaat wijk toen afspraak vernieuwing Mmm minder", 270),
+    ]
+    generated = [(" ".join(rng.choice(words) for _ in range(rng.randint(1, 14))), 300) for _ in range(300)]
+    for title, height in overflowing + generated:
+        font, lines = _fit(title, str(FONT), width, height)
+        assert " ".join(lines) == title
+        assert len(lines) <= 5 and len(lines) * font.size * 1.2 <= height
+        assert all(font.getlength(line) <= width for line in lines), (title, font.size, lines)
 
 
 def test_emoji_are_left_out_of_the_drawing_as_the_font_has_no_glyphs_for_them():
