@@ -119,13 +119,14 @@ def _build_stock(content: str, output: str, cache: str, load_cache: bool, plugin
         "PAGE_PATHS": ["pages"],
         "STATIC_PATHS": ["images"],
         "TIMEZONE": "Europe/Amsterdam",
+        "SITEURL": "https://www.voorbeeld.nl",  # as a published site has, and the share plugins need
         "MARKDOWN": load_settings()["MARKDOWN"],  # our Markdown extensions, so both parse alike
         # Cache as our pelicanconf does, so full builds and rebuilds do the same work in both.
         "CACHE_CONTENT": True,
         "LOAD_CONTENT_CACHE": load_cache,
     }
     if plugins:  # notmyidea renders no share data: the share plugin injects its block into the content
-        override.update(PLUGIN_PATHS=[str(ROOT / "plugins")], PLUGINS=list(plugins), SITEURL="https://www.voorbeeld.nl")
+        override.update(PLUGIN_PATHS=[str(ROOT / "plugins")], PLUGINS=list(plugins))
     settings = read_settings(override=override)  # default theme (notmyidea) and default feeds
     with _collected_warnings() as warnings:
         Pelican(settings).run()

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from html import escape
 
-from bs4 import BeautifulSoup
-
 from .links import Share
 
 BLOCK_CLASS = "dorpsplein-share"
@@ -27,8 +25,11 @@ def block_html(share: Share) -> str:
 
 def with_share_block(fragment: str, share: Share) -> str:
     """The fragment with the block appended; unchanged if it already has one (a rerun, a manual block)."""
-    if BLOCK_CLASS in fragment and BeautifulSoup(fragment, "lxml").find(class_=BLOCK_CLASS):
-        return fragment
+    if BLOCK_CLASS in fragment:
+        from bs4 import BeautifulSoup  # imported only here: its import alone took a tenth of a second per build
+
+        if BeautifulSoup(fragment, "lxml").find(class_=BLOCK_CLASS):
+            return fragment
     return fragment + block_html(share)
 
 

@@ -39,28 +39,31 @@ class Share:
     links: tuple[ShareLink, ...]
 
 
-def _q(value: str) -> str:
-    return quote(value, safe="")
+# Each network's share address; {text} (title and address), {title} and {url} arrive percent-encoded.
+PATTERNS = {
+    "mastodon": "https://{server}/share?text={text}",
+    "bluesky": "https://bsky.app/intent/compose?text={text}",
+    "linkedin": "https://www.linkedin.com/sharing/share-offsite/?url={url}",
+    "facebook": "https://www.facebook.com/sharer/sharer.php?u={url}",
+    "whatsapp": "https://wa.me/?text={text}",
+    "email": "mailto:?subject={title}&body={url}",  # RFC 6068: a space is %20, never "+"
+}
+
+
+def _share_urls(networks: list[str], title: str, url: str, mastodon_server: str) -> list[str]:
+    unknown = [n for n in networks if n not in PATTERNS]
+    if unknown:
+        raise ValueError(f"SHARE_NETWORKS: unknown network {unknown[0]!r} (known: {', '.join(PATTERNS)})")
+    # Each value encoded once for all networks (encoding it per link was most of the plugin's time).
+    encoded = {"text": quote(f"{title} {url}", safe=""), "title": quote(title, safe=""), "url": quote(url, safe="")}
+    return [PATTERNS[n].format(server=mastodon_server, **encoded) for n in networks]
 
 
 def share_url(network: str, title: str, url: str, mastodon_server: str) -> str:
-    text = f"{title} {url}"
-    if network == "mastodon":
-        return f"https://{mastodon_server}/share?text={_q(text)}"
-    if network == "bluesky":
-        return f"https://bsky.app/intent/compose?text={_q(text)}"
-    if network == "linkedin":
-        return f"https://www.linkedin.com/sharing/share-offsite/?url={_q(url)}"
-    if network == "facebook":
-        return f"https://www.facebook.com/sharer/sharer.php?u={_q(url)}"
-    if network == "whatsapp":
-        return f"https://wa.me/?text={_q(text)}"
-    if network == "email":
-        # RFC 6068: hfields are percent-encoded; a space is %20, never "+".
-        return f"mailto:?subject={_q(title)}&body={_q(url)}"
-    raise ValueError(f"SHARE_NETWORKS: unknown network {network!r} (known: {', '.join(LABELS)})")
+    return _share_urls([network], title, url, mastodon_server)[0]
 
 
 def make_share(title: str, url: str, networks: list[str], mastodon_server: str) -> Share:
-    links = tuple(ShareLink(n, share_url(n, title, url, mastodon_server), LABELS[n]) for n in networks)
+    urls = _share_urls(networks, title, url, mastodon_server)
+    links = tuple(ShareLink(n, link, LABELS[n]) for n, link in zip(networks, urls, strict=True))
     return Share(title=title, url=url, text=f"{title} {url}", mastodon_server=mastodon_server, links=links)

@@ -24,11 +24,23 @@ def _workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) - 1) if hasattr(os, "sched_getaffinity") else 1
 
 
+# Images per task handed to a worker: every hand-off wakes threads in the main process, which then
+# compete with Pelican for the interpreter, so they come in batches.
+BATCH = 32
+
+
+def _draw_batch(jobs: list[tuple[Path, dict]]) -> None:
+    for cached, drawing in jobs:
+        draw_to_cache(cached, **drawing)
+
+
 class Drawing:
     def __init__(self, cache: Path, output: Path):
         self.cache, self.output = cache, output
         self.wanted: dict[str, str] = {}  # file name → path in the output
-        self.drawn: dict[str, Future | None] = {}  # None: drawn in this process
+        self.drawn: set[str] = set()  # file names drawn (or being drawn) in this build
+        self.batch: list[tuple[Path, dict]] = []  # not handed to a worker yet
+        self.futures: list[Future] = []
         self.pool: ProcessPoolExecutor | None = None
 
     def want(self, relpath: str, drawing: dict) -> None:
@@ -40,20 +52,27 @@ class Drawing:
         cached = self.cache / name
         if name in self.drawn or cached.is_file():
             return
+        self.drawn.add(name)
         if not CAN_FORK:
             draw_to_cache(cached, **drawing)
-            self.drawn[name] = None
             return
+        self.batch.append((cached, drawing))
+        if len(self.batch) >= BATCH:
+            self._hand_off()
+
+    def _hand_off(self) -> None:
         if self.pool is None:
             self.pool = ProcessPoolExecutor(_workers(), mp_context=multiprocessing.get_context("fork"))
-        self.drawn[name] = self.pool.submit(draw_to_cache, cached, **drawing)
+        self.futures.append(self.pool.submit(_draw_batch, self.batch))
+        self.batch = []
 
     def finish(self) -> list[str]:
         """Wait for the drawing, put every wanted image in the output; the paths drawn in this build."""
         try:
-            for future in self.drawn.values():
-                if future is not None:
-                    future.result()  # a drawing that failed fails the build here, with its own error
+            if self.batch:
+                self._hand_off()
+            for future in self.futures:
+                future.result()  # a drawing that failed fails the build here, with its own error
         finally:
             self.close()
         for name, relpath in self.wanted.items():
