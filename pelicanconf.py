@@ -44,6 +44,7 @@ PLUGIN_PATHS = ["plugins"]
 # In order: template_cache first (every generator shares compiled templates), feeds before the
 # plugins that add feeds of their own (overviews).
 PLUGINS = [
+    "parallel_reading",  # Markdown read on every core before the generators ask for it
     "template_cache", "dutch_dates", "expiry", "feeds", "ui_strings", "theme_tokens", "visit_statistics",
     "overviews", "share", "social_cards",
     "security_txt",  # /.well-known/security.txt with Expires

@@ -1,0 +1,63 @@
+"""plugins/parallel_reading: posts read in worker processes give the same site as posts read one by one."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from dorpsplein.build import build
+from dorpsplein.errors import DorpspleinError
+from dorpsplein.settings import load_settings
+
+IN_WORKERS = {"PARALLEL_READING_WORKERS": 2, "PARALLEL_READING_MIN_FILES": 1}
+ONE_BY_ONE = {"PARALLEL_READING_WORKERS": 0}
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_the_demo_site_read_in_workers_is_byte_for_byte_the_site_read_one_by_one(tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="parallel_reading.parallel_reading")
+    outputs = {}
+    for name, extra in (("workers", IN_WORKERS), ("one", ONE_BY_ONE)):
+        out = tmp_path / name
+        result = build(load_settings(output=out, extra={"CACHE_PATH": str(tmp_path / f"{name}-cache"), **extra}))
+        assert result.warnings == []
+        outputs[name] = _files(out)
+    read = [r.getMessage() for r in caplog.records if r.getMessage().startswith("parallel_reading:")]
+    assert len(read) == 2 and all(" in 2 worker processes" in line for line in read)  # articles and pages, once each
+    assert int(read[0].split()[1]) >= 12  # the demo's posts (drafts included), not one by one after all
+    differing = [path for path in outputs["one"] if outputs["workers"].get(path) != outputs["one"][path]]
+    assert sorted(outputs["workers"]) == sorted(outputs["one"])
+    assert differing == []
+
+
+def test_a_rebuild_reads_only_the_changed_file_again(site, caplog):
+    caplog.set_level(logging.INFO, logger="parallel_reading.parallel_reading")
+    for number in range(3):
+        site.post(f"p{number}", f"Bericht {number}", f"2026-11-0{number + 1} 10:00")
+    site.build(**IN_WORKERS)
+    site.post("p1", "Bericht 1, bijgewerkt", "2026-11-02 10:00")
+    caplog.clear()
+    site.build(LOAD_CONTENT_CACHE=True, **IN_WORKERS)
+    assert [r.getMessage() for r in caplog.records if r.getMessage().startswith("parallel_reading:")] == [
+        "parallel_reading: 1 file(s) in 2 worker processes"]
+    assert "Bericht 1, bijgewerkt" in site.html("blog/2026/11/bericht-1-bijgewerkt/index.html")
+
+
+@pytest.mark.parametrize("extra", [IN_WORKERS, ONE_BY_ONE], ids=["in workers", "one by one"])
+def test_a_file_that_warns_or_fails_is_reported_as_without_the_plugin(site, extra):
+    # A second Date logs a warning while the file is read; a bad Date makes reading fail.
+    site.post("goed", "Goed bericht", "2026-11-01 10:00")
+    site.write("blog/dubbel.md", "Title: Dubbel\nDate: 2026-11-02 10:00\nDate: 2026-11-03 10:00\n"
+                                 "Category: Nieuws\n\nTekst.\n")
+    site.write("blog/kapot.md", "Title: Kapotte datum\nDate: 2026-13-45\nCategory: Nieuws\n\nTekst.\n")
+    warnings = site.build(**extra).warnings
+    assert sum("Duplicate definition of `date`" in w for w in warnings) == 1, warnings
+    assert sum("kapot.md" in w for w in warnings) == 1, warnings
+    assert (site.output / "blog/2026/11/goed-bericht/index.html").is_file()
+    with pytest.raises(DorpspleinError, match="Duplicate definition of `date`"):
+        site.build(production=True, **extra)
