@@ -150,7 +150,8 @@ def print_report(params: dict, machine: dict, runs: list[dict[str, Measure]], su
         )
     feeds = summary["feeds"]
     print(f"\nFeeds (plugins/feeds: all feeds, every category and tag) in our full build: "
-          f"{feeds['seconds']:.2f} s, {feeds['share']:.1%} of the build")
+          f"{feeds['seconds']:.2f} s in the build's own process ({feeds['share']:.1%} of the build; the feeds "
+          "are written in a forked process beside it)")
     warned = {w for run in runs for name, m in run.items() if name.startswith("ours") for w in m.warnings}
     if warned:
         print(f"\nOur build logged {len(warned)} distinct warning(s):")

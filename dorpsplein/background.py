@@ -1,0 +1,79 @@
+"""Work a build does beside Pelican: a forked child process that writes files while Pelican, which
+uses one core, goes on writing pages. Its warnings come back into the build's log and its error
+fails the build, as if it had run in the build's own process.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import signal
+import traceback
+
+from .errors import DorpspleinError
+
+
+class _Kept(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.records: list[tuple[str, int, str]] = []
+
+    def emit(self, record):
+        self.records.append((record.name, record.levelno, record.getMessage()))
+
+
+def _outcome(function, args) -> tuple[list, str | None]:
+    kept = _Kept()
+    logging.root.handlers = [kept]  # shown by the parent, once, when it joins
+    try:
+        function(*args)
+    except BaseException as exc:  # noqa: BLE001 - reported by the parent, with the child's traceback
+        return kept.records, f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"
+    return kept.records, None
+
+
+class Background:
+    """`function(*args)` in a forked child; `join()` waits for it and brings back what it logged."""
+
+    def __init__(self, what: str, function, *args):
+        self.what = what
+        if not hasattr(os, "fork"):  # no fork on this platform: the work is done here and now
+            function(*args)
+            self.pid, self.result = None, ([], None)
+            return
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(read)
+            try:
+                outcome = _outcome(function, args)
+                with os.fdopen(write, "wb") as pipe:
+                    pickle.dump(outcome, pipe)
+            finally:
+                os._exit(0)  # no exit handlers: they belong to the parent (its pools, its temp files)
+        os.close(write)
+        self.pid, self.pipe = pid, os.fdopen(read, "rb")
+
+    def join(self) -> None:
+        if self.pid is not None:
+            data = self.pipe.read()
+            self.pipe.close()
+            os.waitpid(self.pid, 0)
+            self.pid = None
+            self.result = pickle.loads(data) if data else ([], "the process ended without saying why")
+        records, error = self.result
+        for name, level, message in records:
+            logging.getLogger(name).log(level, "%s", message)
+        if error:
+            first, _, trace = error.partition("\n")
+            logging.getLogger(__name__).debug("%s failed:\n%s", self.what, trace)
+            raise DorpspleinError(f"{self.what} failed: {first}")
+
+    def cancel(self) -> None:
+        """Stop the child of a build that ended early (it would go on writing into an output that is gone)."""
+        if self.pid is not None:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+            self.pipe.close()
+            self.pid = None
