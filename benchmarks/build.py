@@ -254,6 +254,7 @@ def one_run(corpus, work: Path, hugo_site: Path | None, hugo: str | None) -> dic
     edit_post(corpus.posts[len(corpus.posts) // 2])
     measures["ours rebuild"] = pelican_build("ours", corpus.root, work, load_cache=True)
     measures["stock rebuild"] = pelican_build("stock", corpus.root, work, load_cache=True)
+    measures["stock+share rebuild"] = pelican_build("stock+share", corpus.root, work, load_cache=True)
     if hugo:
         measures["hugo full"] = hugo_build(hugo, hugo_site, work)
     shutil.rmtree(work)  # N outputs of a few thousand files each add up
