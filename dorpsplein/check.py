@@ -125,6 +125,10 @@ def _check_metadata(source: SourceFile, article: bool, settings: dict, report: _
             close = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
             hint = f"; did you mean {close[0].capitalize()}?" if close else ""
             report.warning(path, field.line, f"unknown field {field.name!r}{hint}")
+    # Pelican keeps the first of most fields but makes a list of a repeated Title or Summary,
+    # which breaks the build far from the file.
+    for first, again in source.repeated:
+        report.error(path, again.line, f"{again.name} is given twice (also on line {first.line}); keep one")
 
     title = meta.get("title")
     if title is None or not title.value:

@@ -22,7 +22,8 @@ class Field:
 class SourceFile:
     path: Path
     lines: list[str] = field(default_factory=list)
-    meta: dict[str, Field] = field(default_factory=dict)  # by lower-case key
+    meta: dict[str, Field] = field(default_factory=dict)  # by lower-case key; the first of a repeated one
+    repeated: list[tuple[Field, Field]] = field(default_factory=list)  # (first, again) for a key written twice
     body_start: int = 0  # index into lines
     error: str | None = None
     error_line: int = 1
@@ -63,7 +64,9 @@ def _parse_header(source: SourceFile) -> None:
         match = META_RE.match(line)
         if match:
             last = Field(match["key"], match["value"].strip(), index + 1)
-            source.meta[match["key"].lower()] = last
+            first = source.meta.setdefault(match["key"].lower(), last)
+            if first is not last:
+                source.repeated.append((first, last))
         elif last is not None and (more := META_MORE_RE.match(line)):
             last.value = f"{last.value} {more['value'].strip()}".strip()
         else:

@@ -27,6 +27,7 @@ EXPECTED_BAD = f"""\
 {BAD}/blog/missing-image.md:4: error: image file 'images/bestaat-niet.jpg' not found
 {BAD}/blog/missing-title.md:1: error: missing Title
 {BAD}/blog/not-utf8.md:5: error: not UTF-8 (byte 0xe9 at column 4); save the file with UTF-8 encoding
+{BAD}/blog/twice-title.md:4: error: Title is given twice (also on line 1); keep one
 {BAD}/blog/unknown-status.md:4: error: unknown Status 'gepubliceerd'; use draft, hidden, published
 """
 
@@ -40,7 +41,7 @@ def test_bad_content_gives_exactly_one_line_per_problem(runner):
     result = runner.invoke(cli, ["check", "--content", BAD])
     assert result.exit_code == 1
     assert result.stdout == EXPECTED_BAD
-    assert result.stderr == "13 error(s), 3 warning(s)\n"
+    assert result.stderr == "14 error(s), 3 warning(s)\n"
     assert "Traceback" not in result.output
 
 
