@@ -45,6 +45,7 @@ PLUGIN_PATHS = ["plugins"]
 # plugins that add feeds of their own (overviews).
 PLUGINS = [
     "parallel_reading",  # Markdown read on every core before the generators ask for it
+    "frozen_urls",  # each URL computed once, not on every access
     "template_cache", "dutch_dates", "expiry", "feeds", "ui_strings", "theme_tokens", "visit_statistics",
     "overviews", "share", "social_cards",
     "security_txt",  # /.well-known/security.txt with Expires

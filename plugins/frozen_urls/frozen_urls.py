@@ -1,0 +1,28 @@
+"""Every post's and page's URL, computed once when it is final instead of on every access.
+
+Pelican formats `url` from the URL pattern and the metadata each time a template asks for it,
+and list pages ask for it many times per post: about a sixth of a build. Once every generator
+has read its content (`all_generators_finalized`) no slug, date, category or language changes any
+more, so each URL is stored in `override_url`, which Pelican's `get_url_setting` returns as is.
+`save_as` is left alone: Pelican treats an `override_save_as` as a page that may overwrite others.
+"""
+
+from __future__ import annotations
+
+from pelican import signals
+from pelican.contents import Content
+
+LISTS = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts", "drafts_translations",
+         "pages", "hidden_pages", "draft_pages", "draft_translations")
+
+
+def freeze_urls(generators) -> None:
+    for generator in generators:
+        for name in LISTS:
+            for content in getattr(generator, name, ()):
+                if isinstance(content, Content) and not hasattr(content, "override_url"):
+                    content.override_url = content.url
+
+
+def register():
+    signals.all_generators_finalized.connect(freeze_urls)
