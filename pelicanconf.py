@@ -46,6 +46,7 @@ PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "parallel_reading",  # Markdown read on every core before the generators ask for it
     "frozen_urls",  # each URL computed once, not on every access
+    "parallel_writing",  # list pages written in a forked process beside the posts
     "template_cache", "dutch_dates", "expiry", "feeds", "ui_strings", "theme_tokens", "visit_statistics",
     "overviews", "share", "social_cards",
     "security_txt",  # /.well-known/security.txt with Expires

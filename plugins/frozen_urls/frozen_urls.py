@@ -17,6 +17,8 @@ LISTS = ("articles", "translations", "hidden_articles", "hidden_translations", "
 
 
 def freeze_urls(generators) -> None:
+    if not generators or not generators[0].settings.get("FROZEN_URLS", True):
+        return
     for generator in generators:
         for name in LISTS:
             for content in getattr(generator, name, ()):
