@@ -68,38 +68,9 @@ def _collected_warnings():
         logging.getLogger().removeHandler(handler)
 
 
-FEEDS_SECONDS = [0.0]
-
-
-def _time_feeds_plugin() -> None:
-    """Wrap the feeds plugin's receivers with a clock before Pelican registers them.
-
-    Pelican imports plugins by name from PLUGIN_PATHS; importing it first gives it the same
-    module object, so register() connects the timed functions.
-    """
-    sys.path.insert(0, str(ROOT / "plugins"))
-    import feeds.feeds as plugin
-
-    def timed(function):
-        def wrapper(*args, **kwargs):
-            started = time.perf_counter()
-            try:
-                return function(*args, **kwargs)
-            finally:
-                FEEDS_SECONDS[0] += time.perf_counter() - started
-
-        return wrapper
-
-    # The feeds are written in a forked process: this is what the build's own process spends on
-    # them (starting that process and waiting for it).
-    for name in ("add_feed_links", "start_writing_feeds", "finish_writing_feeds"):
-        setattr(plugin, name, timed(getattr(plugin, name)))
-
-
 def _build_ours(content: str, output: str, cache: str, load_cache: bool) -> list[str]:
     from dorpsplein.build import build
 
-    _time_feeds_plugin()
     extra = {"CACHE_PATH": cache, "LOAD_CONTENT_CACHE": load_cache}
     settings = load_settings(content=content, output=output, extra=extra)
     return build(settings).warnings
@@ -163,7 +134,6 @@ def child_main(argv: list[str]) -> int:
         "seconds": time.perf_counter() - started,
         "cpu_seconds": time.process_time() - cpu_started,
         "warnings": warnings,
-        "feeds_seconds": FEEDS_SECONDS[0],
     }
     Path(args.result).write_text(json.dumps(figures))
     return 0
@@ -229,8 +199,7 @@ def pelican_build(kind: str, content: Path, work: Path, load_cache: bool) -> Mea
     if code != 0:
         raise _failure(f"{kind} {phase} build", log, figures.get("error", f"exit code {code}"))
     return Measure(
-        figures["seconds"], figures["cpu_seconds"], wall, cpu, peak, _count_html(output), figures["warnings"],
-        figures["feeds_seconds"],
+        figures["seconds"], figures["cpu_seconds"], wall, cpu, peak, _count_html(output), figures["warnings"]
     )
 
 

@@ -25,7 +25,6 @@ class Measure:
     peak_mb: float
     html_files: int
     warnings: list[str]
-    feeds_seconds: float = 0.0  # our build only: time inside the feeds plugin's receivers
 
 
 def machine_info(hugo: str | None) -> dict:
@@ -112,9 +111,7 @@ def summarise(runs: list[dict[str, Measure]]) -> dict:
         for name, (a, b, wall, cpu) in RATIOS.items()
     }
     cache = {kind: _cache_figures(runs, kind) for kind in ("ours", "stock")}
-    feeds = {"seconds": _median(run["ours full"].feeds_seconds for run in runs),
-             "share": _median(run["ours full"].feeds_seconds / run["ours full"].seconds for run in runs)}
-    return {"builds": builds, "ratios": ratios, "content_cache": cache, "feeds": feeds}
+    return {"builds": builds, "ratios": ratios, "content_cache": cache}
 
 
 def _fmt(value, spec: str) -> str:
@@ -151,10 +148,6 @@ def print_report(params: dict, machine: dict, runs: list[dict[str, Measure]], su
             f"{c['saved_seconds']:.2f} s; the rebuild takes {c['rebuild/full']:.0%} of the time "
             f"({c['rebuild/full cpu']:.0%} of the CPU time) of the full build"
         )
-    feeds = summary["feeds"]
-    print(f"\nFeeds (plugins/feeds: all feeds, every category and tag) in our full build: "
-          f"{feeds['seconds']:.2f} s in the build's own process ({feeds['share']:.1%} of the build; the feeds "
-          "are written in a forked process beside it)")
     warned = {w for run in runs for name, m in run.items() if name.startswith("ours") for w in m.warnings}
     if warned:
         print(f"\nOur build logged {len(warned)} distinct warning(s):")

@@ -77,3 +77,51 @@ class Background:
             os.waitpid(self.pid, 0)
             self.pipe.close()
             self.pid = None
+
+
+class BesideThePosts:
+    """Work on the article generator done in a forked child while Pelican writes the posts' pages.
+
+    The child starts when Pelican asks for its writer (`get_writer`): every generator's context is
+    final and every `all_generators_finalized` receiver has run, but nothing is written yet. It is
+    joined when Pelican has written the posts (`article_writer_finalized`). `after_fork(generator)`
+    runs in the build's process once the child is started (to skip there what the child does).
+    """
+
+    def __init__(self, what: str, work, *, enabled=None, after_fork=None):
+        self.what, self.work, self.enabled, self.after_fork = what, work, enabled, after_fork
+        self.articles = None
+        self.running: Background | None = None
+
+    def register(self) -> None:
+        from pelican import signals
+
+        signals.initialized.connect(self.stop)
+        signals.all_generators_finalized.connect(self.remember)
+        signals.get_writer.connect(self.start)
+        signals.article_writer_finalized.connect(self.join)
+
+    def stop(self, sender=None) -> None:
+        """A build that failed before joining leaves its child behind: stop it."""
+        if self.running is not None:
+            self.running.cancel()
+        self.running, self.articles = None, None
+
+    def remember(self, generators) -> None:
+        from pelican.generators import ArticlesGenerator
+
+        self.articles = next((g for g in generators if isinstance(g, ArticlesGenerator)), None)
+
+    def start(self, pelican) -> None:
+        """Returns None: Pelican takes only a class returned here as its writer."""
+        articles, self.articles = self.articles, None
+        if articles is None or (self.enabled is not None and not self.enabled(articles.settings)):
+            return
+        self.running = Background(self.what, self.work, articles)
+        if self.after_fork is not None:
+            self.after_fork(articles)
+
+    def join(self, generator, writer=None) -> None:
+        running, self.running = self.running, None
+        if running is not None:
+            running.join()

@@ -18,9 +18,8 @@ from urllib.parse import quote
 
 from bs4 import BeautifulSoup
 from pelican import signals
-from pelican.generators import ArticlesGenerator
 
-from dorpsplein.background import Background
+from dorpsplein.background import BesideThePosts
 from dorpsplein.feedwriter import write_feed
 from dorpsplein.jsonfeed import Feed, FeedItem
 from dorpsplein.metadata import parse_yes_no
@@ -198,37 +197,10 @@ def write_feeds(generator, writer=None) -> None:
         target.write_bytes(STYLESHEET_SOURCE.read_bytes())
 
 
-# The feeds of the build in progress, written in a forked process while Pelican writes the pages.
-_writing: Background | None = None
-
-
-def stop_earlier_writing(pelican=None) -> None:
-    """A build that failed before its feeds were joined leaves its writer behind: stop it."""
-    global _writing
-    if _writing is not None:
-        _writing.cancel()
-        _writing = None
-
-
-def start_writing_feeds(generators) -> None:
-    """Once every post is read and every list is final: the feeds need nothing the page writing changes."""
-    global _writing
-    stop_earlier_writing()
-    articles = next((g for g in generators if isinstance(g, ArticlesGenerator)), None)
-    if articles is not None:
-        _writing = Background("feeds", write_feeds, articles)
-
-
-def finish_writing_feeds(generator, writer=None) -> None:
-    """When Pelican has written the posts' pages, where it used to write the feeds itself."""
-    global _writing
-    writing, _writing = _writing, None
-    if writing is not None:
-        writing.join()
+# Written in a forked process while Pelican writes the pages: the feeds need nothing that changes.
+BESIDE = BesideThePosts("feeds", write_feeds)
 
 
 def register():
-    signals.initialized.connect(stop_earlier_writing)
     signals.article_generator_finalized.connect(add_feed_links)
-    signals.all_generators_finalized.connect(start_writing_feeds)
-    signals.article_writer_finalized.connect(finish_writing_feeds)
+    BESIDE.register()

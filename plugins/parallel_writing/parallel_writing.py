@@ -12,25 +12,13 @@ from __future__ import annotations
 
 from functools import partial
 
-from pelican import signals
-from pelican.generators import ArticlesGenerator
 from pelican.writers import Writer
 
-from dorpsplein.background import Background
+from dorpsplein.background import BesideThePosts
 
 # The generator's list writers, in Pelican's order (ArticlesGenerator.generate_pages).
 LIST_WRITERS = ("generate_period_archives", "generate_direct_templates", "generate_tags", "generate_categories",
                 "generate_authors")
-
-_writing: Background | None = None
-
-
-def stop_earlier_writing(pelican=None) -> None:
-    """A build that failed before joining leaves its child behind: stop it."""
-    global _writing
-    if _writing is not None:
-        _writing.cancel()
-        _writing = None
 
 
 def _write_lists(generator) -> None:
@@ -41,29 +29,17 @@ def _write_lists(generator) -> None:
 
 
 def _written_elsewhere(write) -> None:
-    """Stands in for a list writer in this process: the child writes that list."""
+    """Stands in for a list writer in the build's process: the child writes that list."""
 
 
-def start_writing_lists(generators) -> None:
-    global _writing
-    stop_earlier_writing()
-    articles = next((g for g in generators if isinstance(g, ArticlesGenerator)), None)
-    # A plugin's own Writer (get_writer) would not be the one the child uses: then write as Pelican does.
-    if articles is None or not articles.settings.get("PARALLEL_WRITING", True) or signals.get_writer.receivers:
-        return
-    _writing = Background("writing the list pages", _write_lists, articles)
+def _skip_lists_here(generator) -> None:
     for name in LIST_WRITERS:
-        setattr(articles, name, _written_elsewhere)  # the instance only; the child forked before this
+        setattr(generator, name, _written_elsewhere)  # the instance only; the child forked before this
 
 
-def finish_writing_lists(generator, writer=None) -> None:
-    global _writing
-    writing, _writing = _writing, None
-    if writing is not None:
-        writing.join()
+BESIDE = BesideThePosts("writing the list pages", _write_lists, after_fork=_skip_lists_here,
+                        enabled=lambda settings: settings.get("PARALLEL_WRITING", True))
 
 
 def register():
-    signals.initialized.connect(stop_earlier_writing)
-    signals.all_generators_finalized.connect(start_writing_lists)
-    signals.article_writer_finalized.connect(finish_writing_lists)
+    BESIDE.register()
