@@ -9,6 +9,7 @@ stock Pelican build.
 
 from __future__ import annotations
 
+from functools import cache
 from html import escape
 
 from .links import Share
@@ -33,30 +34,32 @@ def with_share_block(fragment: str, share: Share) -> str:
     return fragment + block_html(share)
 
 
-def _forget_memoized(content, *names: str) -> None:
-    """Pelican memoizes content and summary per (object, siteurl), in one cache per method for all
-    objects: drop this object's entries by key (scanning the cache made the build quadratic)."""
-    key = (content, content.get_siteurl())
-    for name in names:
-        getattr(type(content), name).cache.pop(key, None)
+class _WithShareBlock:
+    """Put in front of a post's own class while its page is written: its content gets the block.
+
+    Pelican's memoized `get_content` is used as is, so the content is not worked out again for the
+    page nor, afterwards, for the feeds (swapping the text itself meant forgetting the memo twice).
+    """
+
+    def get_content(self, siteurl: str) -> str:
+        return with_share_block(super().get_content(siteurl), self.share)
+
+
+@cache
+def _with_block(cls: type) -> type:
+    # The same name: Pelican finds settings such as PAGE_SAVE_AS by the class name.
+    return type(cls.__name__, (_WithShareBlock, cls), {"__qualname__": cls.__qualname__})
 
 
 def swap_in(content) -> None:
     """Before the page of `content` is written: its content gets the block."""
-    share = getattr(content, "share", None)
-    if share is None or hasattr(content, "_share_original"):
+    if getattr(content, "share", None) is None or isinstance(content, _WithShareBlock):
         return
-    content.summary  # noqa: B018 - memoize the summary from the plain text first
-    content._share_original = content._content
-    content._content = with_share_block(content._content, share)
-    _forget_memoized(content, "get_content")
+    content.summary  # noqa: B018 - a summary cut from the content is memoized from the plain text first
+    content.__class__ = _with_block(type(content))
 
 
 def swap_out(content) -> None:
     """After the page is written: the plain content again, for feeds and everything after."""
-    original = getattr(content, "_share_original", None)
-    if original is None:
-        return
-    content._content = original
-    del content._share_original
-    _forget_memoized(content, "get_content", "get_summary")
+    if isinstance(content, _WithShareBlock):
+        content.__class__ = type(content).__bases__[1]  # the post's own class, behind the mixin
