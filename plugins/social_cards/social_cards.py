@@ -7,6 +7,7 @@ Articles and pages get `social_card` (a meta.Card); other pages ask the template
 from __future__ import annotations
 
 import logging
+from functools import partial
 from pathlib import Path
 
 from pelican import signals
@@ -16,7 +17,7 @@ from dorpsplein.urls import absolute_url
 
 from .drawing import Drawing
 from .image import HEIGHT, WIDTH, image_key
-from .meta import make_card, plain
+from .meta import LazyCard, make_card, plain
 from .settings import card_settings
 
 logger = logging.getLogger(__name__)
@@ -48,25 +49,33 @@ def _drawing_for(settings: dict) -> Drawing:
     return _drawing
 
 
-def attach_card(content, kind: str) -> None:
+def _card(content, kind: str, options: dict, image: str, size: tuple[int, int] | None):
     settings = content.settings
-    options = card_settings(settings)
     title = plain(content.title)
-    lang = getattr(content, "lang", None) or settings.get("DEFAULT_LANG", "nl")
-    image, size = getattr(content, "image", None), None
-    if image:
-        image_alt = getattr(content, "image_alt", None) or title
+    if size:  # the generated image
+        image_alt = f"{title} – {settings['SITENAME']}"
     else:
-        image, drawing = _generated(settings, options, content.slug, title)
-        _drawing_for(settings).want(image, drawing)
-        image_alt, size = f"{title} – {settings['SITENAME']}", (WIDTH, HEIGHT)
-    content.social_card = make_card(
+        image_alt = getattr(content, "image_alt", None) or title
+    return make_card(
         settings, options, url=absolute_url(content.url, settings), title=title,
         description=plain(getattr(content, "summary", "")) or settings.get("SITESUBTITLE", ""),
-        image=absolute_url(image, settings), image_alt=image_alt, lang=lang, kind=kind, image_size=size,
+        image=absolute_url(image, settings), image_alt=image_alt,
+        lang=getattr(content, "lang", None) or settings.get("DEFAULT_LANG", "nl"), kind=kind, image_size=size,
         published=getattr(content, "date", None) if kind == "article" else None,
         modified=getattr(content, "modified", None) if kind == "article" else None,
         author=str(content.author) if kind == "article" and getattr(content, "author", None) else None)
+
+
+def attach_card(content, kind: str) -> None:
+    """The share image is wanted now (its page links to it); the card itself is made when a template asks."""
+    settings = content.settings
+    options = card_settings(settings)
+    image, size = getattr(content, "image", None), None
+    if not image:
+        image, drawing = _generated(settings, options, content.slug, plain(content.title))
+        _drawing_for(settings).want(image, drawing)
+        size = (WIDTH, HEIGHT)
+    content.social_card = LazyCard(partial(_card, content, kind, options, image, size))
 
 
 def start_drawing(content) -> None:

@@ -11,7 +11,7 @@ from PIL import Image, ImageChops, ImageFont
 
 from dorpsplein.errors import DorpspleinError
 from plugins.social_cards.image import MARGIN, WIDTH, _fit, drawable
-from plugins.social_cards.meta import json_ld
+from plugins.social_cards.meta import Card, LazyCard, json_ld
 from plugins.social_cards.settings import FONT
 
 TRICKY = 'Q&A: "Snoeien" #molenweg? 🌳'
@@ -166,3 +166,18 @@ def test_a_drawing_that_fails_in_a_worker_fails_the_build_with_its_error(site, t
     with pytest.raises(DorpspleinError, match="cannot open resource"):
         site.build(SOCIAL_CARDS_FONT=str(tmp_path / "bestaat-niet.ttf"))
     assert not list((site.content.parent / "cache/social_cards").glob("*.tmp"))
+
+
+def test_a_lazy_card_is_made_once_when_first_read_and_not_at_all_otherwise():
+    made = []
+
+    def make():
+        made.append(1)
+        return Card(canonical="https://x.nl/a/", meta=[("property", "og:title", "A")])
+
+    unread = LazyCard(make)
+    card = LazyCard(make)
+    assert made == []
+    assert card.canonical == "https://x.nl/a/" and card.meta == [("property", "og:title", "A")]
+    assert made == [1]
+    assert unread is not None and made == [1]
