@@ -39,6 +39,7 @@ class Drawing:
         self.cache, self.output = cache, output
         self.wanted: dict[str, str] = {}  # file name → path in the output
         self.drawn: set[str] = set()  # file names drawn (or being drawn) in this build
+        self.cached: set[str] = set()  # file names found in the cache
         self.batch: list[tuple[Path, dict]] = []  # not handed to a worker yet
         self.futures: list[Future] = []
         self.pool: ProcessPoolExecutor | None = None
@@ -49,8 +50,11 @@ class Drawing:
 
     def draw(self, relpath: str, drawing: dict) -> None:
         name = Path(relpath).name
+        if name in self.drawn or name in self.cached:
+            return
         cached = self.cache / name
-        if name in self.drawn or cached.is_file():
+        if cached.is_file():
+            self.cached.add(name)
             return
         self.drawn.add(name)
         if not CAN_FORK:

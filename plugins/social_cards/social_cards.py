@@ -7,7 +7,7 @@ Articles and pages get `social_card` (a meta.Card); other pages ask the template
 from __future__ import annotations
 
 import logging
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 
 from pelican import signals
@@ -25,9 +25,14 @@ logger = logging.getLogger(__name__)
 
 def _generated(settings: dict, options: dict, name: str, title: str) -> tuple[str, dict]:
     """(site-relative path, drawing arguments) of the share image for `title`."""
-    drawing = dict(title=title, site_name=settings["SITENAME"], background=options["SOCIAL_CARDS_BACKGROUND"],
-                   color=options["SOCIAL_CARDS_COLOR"], font_path=options["SOCIAL_CARDS_FONT"])
-    return f"{options['SOCIAL_CARDS_IMAGE_DIR'].strip('/')}/{name}-{image_key(**drawing)}.png", drawing
+    return _image(options["SOCIAL_CARDS_IMAGE_DIR"].strip("/"), name, title, settings["SITENAME"],
+                  options["SOCIAL_CARDS_BACKGROUND"], options["SOCIAL_CARDS_COLOR"], options["SOCIAL_CARDS_FONT"])
+
+
+@lru_cache(maxsize=4096)  # asked when a post is read and again when the posts are final
+def _image(folder: str, name: str, title: str, site_name: str, background: str, color: str, font_path: str):
+    drawing = dict(title=title, site_name=site_name, background=background, color=color, font_path=font_path)
+    return f"{folder}/{name}-{image_key(**drawing)}.png", drawing
 
 
 # The share images of the build in progress (one build at a time per process, as Pelican's signals are global).
