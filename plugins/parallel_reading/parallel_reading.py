@@ -75,21 +75,21 @@ _logged = _Logged()
 def _quiet_worker() -> None:
     """In a worker: messages are counted, not shown (the main process shows them when it reads the file again)."""
     logging.root.handlers = [_logged]
-    for logger in logging.root.manager.loggerDict.values():
-        if isinstance(logger, logging.Logger):
-            logger.handlers, logger.propagate = [], True
+    for each in logging.root.manager.loggerDict.values():
+        if isinstance(each, logging.Logger):
+            each.handlers, each.propagate = [], True
 
 
 def _read_batch(paths: list[str]) -> bytes:
     read = []
     for path in paths:
-        before = _logged.count
+        before, modified = _logged.count, os.path.getmtime(path)
         try:
             content, metadata = _readers.readers[file_suffix(path)].read(path)
         except Exception:  # noqa: BLE001 - Pelican reads it again and reports the error with its file
             continue
         if _logged.count == before:
-            read.append((path, (content, _filter_discardable_metadata(metadata))))
+            read.append((path, modified, (content, _filter_discardable_metadata(metadata))))
     buffer = io.BytesIO()
     _Settings(buffer, _readers.settings).dump(read)
     return buffer.getvalue()
@@ -131,9 +131,10 @@ def prefill(generator, paths_key: str, excludes_key: str) -> int:
     try:
         with ProcessPoolExecutor(workers, multiprocessing.get_context("fork"), _quiet_worker) as pool:
             for data in pool.map(_read_batch, batches):
-                for path, value in _SettingsBack(io.BytesIO(data), settings).load():
-                    generator.readers.cache_data(path, value)
-                    filled += 1
+                for path, modified, value in _SettingsBack(io.BytesIO(data), settings).load():
+                    if os.path.getmtime(path) == modified:  # else saved again meanwhile: Pelican reads it anew
+                        generator.readers.cache_data(path, value)
+                        filled += 1
     finally:
         _readers = None
     logger.info("parallel_reading: %d file(s) in %d worker processes", filled, workers)
