@@ -47,6 +47,7 @@ PLUGINS = [
     "parallel_reading",  # Markdown read on every core before the generators ask for it
     "frozen_urls",  # each URL computed once, not on every access
     "parallel_writing",  # list pages written in a forked process beside the posts
+    "single_fields",  # a field written twice: a warning with the file, not a list
     "template_cache", "dutch_dates", "expiry", "feeds", "ui_strings", "theme_tokens", "visit_statistics",
     "overviews", "share", "social_cards",
     "security_txt",  # /.well-known/security.txt with Expires

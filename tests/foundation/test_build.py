@@ -111,3 +111,14 @@ def test_a_post_in_another_language_gets_its_own_blog_address(site):
     site.build()
     assert (site.output / "blog/2026/01/road-closed-en/index.html").is_file()
     assert not (site.output / "road-closed-en.html").exists()
+
+
+def test_a_title_written_twice_is_a_warning_with_the_file_and_the_first_title_is_kept(site):
+    site.write("blog/twee-titels.md", "Title: Kermis op het plein\nDate: 2026-10-10 09:00\nCategory: Nieuws\n"
+                                      "Title: Kermis op het Dorpsplein\n\nDe kermis staat een week op het plein.\n")
+    warnings = site.build().warnings
+    assert [w for w in warnings if "Duplicate definition" in w] == [
+        f"Duplicate definition of `title` for {site.content / 'blog/twee-titels.md'}. Using first one."]
+    assert "<h1>Kermis op het plein</h1>" in site.html("blog/2026/10/kermis-op-het-plein/index.html")
+    with pytest.raises(DorpspleinError, match="Duplicate definition of `title`"):
+        site.build(production=True)
