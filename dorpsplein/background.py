@@ -11,26 +11,19 @@ import pickle
 import signal
 import traceback
 
+from .build import WarningCollector
 from .errors import DorpspleinError
 
 
-class _Kept(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.records: list[tuple[str, int, str]] = []
-
-    def emit(self, record):
-        self.records.append((record.name, record.levelno, record.getMessage()))
-
-
 def _outcome(function, args) -> tuple[list, str | None]:
-    kept = _Kept()
+    kept = WarningCollector()
     logging.root.handlers = [kept]  # shown by the parent, once, when it joins
+    error = None
     try:
         function(*args)
     except BaseException as exc:  # noqa: BLE001 - reported by the parent, with the child's traceback
-        return kept.records, f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"
-    return kept.records, None
+        error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"
+    return [(r.name, r.levelno, r.getMessage()) for r in kept.records], error
 
 
 class Background:

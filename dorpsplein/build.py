@@ -17,8 +17,8 @@ from .errors import DorpspleinError
 logger = logging.getLogger(__name__)
 
 
-class _Collector(logging.Handler):
-    """Keeps every WARNING or worse logged during a build."""
+class WarningCollector(logging.Handler):
+    """Keeps every WARNING or worse logged (by a build, or by a process working beside one)."""
 
     def __init__(self):
         super().__init__(level=logging.WARNING)
@@ -37,7 +37,7 @@ class BuildResult:
 @contextmanager
 def _collecting(quiet: bool):
     """Collect every warning; with `quiet`, show nothing (the caller reports for itself)."""
-    collector = _Collector()
+    collector = WarningCollector()
     root = logging.getLogger()
     saved_handlers, saved_quiet = root.handlers[:], console.quiet
     root.handlers = [collector] if quiet else saved_handlers + [collector]

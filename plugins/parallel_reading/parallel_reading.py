@@ -23,6 +23,8 @@ from pelican import signals
 from pelican.readers import _filter_discardable_metadata
 from pelican.utils import file_suffix
 
+from dorpsplein.build import WarningCollector
+
 logger = logging.getLogger(__name__)
 
 DEFAULTS = {
@@ -60,16 +62,7 @@ class _SettingsBack(pickle.Unpickler):
         return self.settings
 
 
-class _Logged(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.count = 0
-
-    def emit(self, record):
-        self.count += 1
-
-
-_logged = _Logged()
+_logged = WarningCollector()
 
 
 def _quiet_worker() -> None:
@@ -83,12 +76,12 @@ def _quiet_worker() -> None:
 def _read_batch(paths: list[str]) -> bytes:
     read = []
     for path in paths:
-        before, modified = _logged.count, os.path.getmtime(path)
+        before, modified = len(_logged.records), os.path.getmtime(path)
         try:
             content, metadata = _readers.readers[file_suffix(path)].read(path)
         except Exception:  # noqa: BLE001 - Pelican reads it again and reports the error with its file
             continue
-        if _logged.count == before:
+        if len(_logged.records) == before:
             read.append((path, modified, (content, _filter_discardable_metadata(metadata))))
     buffer = io.BytesIO()
     _Settings(buffer, _readers.settings).dump(read)
