@@ -14,6 +14,15 @@ import traceback
 from .build import WarningCollector
 from .errors import DorpspleinError
 
+# Every process beside the build is forked: it knows the plugins Pelican loaded from PLUGIN_PATHS
+# (a process started any other way would import them anew, outside those paths).
+CAN_FORK = hasattr(os, "fork")
+
+
+def cores() -> int:
+    """The cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
 
 def _outcome(function, args) -> tuple[list, str | None]:
     kept = WarningCollector()
@@ -31,7 +40,7 @@ class Background:
 
     def __init__(self, what: str, function, *args):
         self.what = what
-        if not hasattr(os, "fork"):  # no fork on this platform: the work is done here and now
+        if not CAN_FORK:  # the work is done here and now
             function(*args)
             self.pid, self.result = None, ([], None)
             return

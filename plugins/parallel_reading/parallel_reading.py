@@ -23,6 +23,7 @@ from pelican import signals
 from pelican.readers import _filter_discardable_metadata
 from pelican.utils import file_suffix
 
+from dorpsplein.background import CAN_FORK, cores
 from dorpsplein.build import WarningCollector
 
 logger = logging.getLogger(__name__)
@@ -32,8 +33,6 @@ DEFAULTS = {
     "PARALLEL_READING_MIN_FILES": 64,  # fewer unread files than this: starting workers costs more than it gains
 }
 BATCH = 16  # files per task: fewer hand-offs between processes
-
-CAN_FORK = "fork" in multiprocessing.get_all_start_methods()
 
 # The generator's readers, for the forked workers (set just before the pool forks them).
 _readers = None
@@ -90,9 +89,7 @@ def _read_batch(paths: list[str]) -> bytes:
 
 def _workers(settings: dict) -> int:
     configured = settings.get("PARALLEL_READING_WORKERS", DEFAULTS["PARALLEL_READING_WORKERS"])
-    if configured is not None:
-        return int(configured)
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return int(configured) if configured is not None else cores()
 
 
 def _unread(generator, paths_key: str, excludes_key: str) -> list[str]:

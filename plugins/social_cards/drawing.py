@@ -9,20 +9,12 @@ images into the output and removes stale ones.
 from __future__ import annotations
 
 import multiprocessing
-import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
+from dorpsplein.background import CAN_FORK, cores
+
 from .image import draw_to_cache, place, remove_stale
-
-# Workers started any other way than fork would import the plugin anew, outside Pelican's PLUGIN_PATHS.
-CAN_FORK = "fork" in multiprocessing.get_all_start_methods()
-
-
-def _workers() -> int:
-    """The cores this process may use, minus the one Pelican is on (at least one worker)."""
-    return max(1, len(os.sched_getaffinity(0)) - 1) if hasattr(os, "sched_getaffinity") else 1
-
 
 # Images per task handed to a worker: every hand-off wakes threads in the main process, which then
 # compete with Pelican for the interpreter, so they come in batches.
@@ -66,7 +58,8 @@ class Drawing:
 
     def _hand_off(self) -> None:
         if self.pool is None:
-            self.pool = ProcessPoolExecutor(_workers(), mp_context=multiprocessing.get_context("fork"))
+            # The cores but the one Pelican is on (at least one worker).
+            self.pool = ProcessPoolExecutor(max(1, cores() - 1), mp_context=multiprocessing.get_context("fork"))
         self.futures.append(self.pool.submit(_draw_batch, self.batch))
         self.batch = []
 
