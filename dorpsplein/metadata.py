@@ -10,6 +10,9 @@ STANDARD_KEYS = {
 DORPSPLEIN_KEYS = {"image", "image_alt", "expires", "share", "social"}
 KNOWN_KEYS = sorted(STANDARD_KEYS | DORPSPLEIN_KEYS)
 STATUSES = {"published", "draft", "hidden"}
+# Where Pelican's article and page generators keep their content of every status and language.
+ARTICLE_LISTS = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts", "drafts_translations")
+PAGE_LISTS = ("pages", "translations", "hidden_pages", "hidden_translations", "draft_pages", "draft_translations")
 
 _YES = {"yes", "ja", "true", "1", "on"}
 _NO = {"no", "nee", "false", "0", "off"}

@@ -12,8 +12,9 @@ from __future__ import annotations
 from pelican import signals
 from pelican.contents import Content
 
-LISTS = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts", "drafts_translations",
-         "pages", "hidden_pages", "draft_pages", "draft_translations")
+from dorpsplein.metadata import ARTICLE_LISTS, PAGE_LISTS
+
+LISTS = dict.fromkeys(ARTICLE_LISTS + PAGE_LISTS)  # both generators' lists, each name once
 
 
 def freeze_urls(generators) -> None:

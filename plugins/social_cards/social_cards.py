@@ -13,6 +13,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.contents import Article, Page
 
+from dorpsplein.metadata import ARTICLE_LISTS, PAGE_LISTS
 from dorpsplein.urls import absolute_url
 
 from .drawing import Drawing
@@ -88,10 +89,6 @@ def start_drawing(content) -> None:
     if isinstance(content, Article | Page) and not getattr(content, "image", None):
         settings = content.settings
         _drawing_for(settings).draw(*_generated(settings, card_settings(settings), content.slug, plain(content.title)))
-
-
-ARTICLE_LISTS = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts", "drafts_translations")
-PAGE_LISTS = ("pages", "translations", "hidden_pages", "hidden_translations", "draft_pages", "draft_translations")
 
 
 def _attach_all(generator, lists: tuple[str, ...], kind: str) -> None:
