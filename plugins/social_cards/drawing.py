@@ -33,7 +33,7 @@ class Drawing:
         self.drawn: set[str] = set()  # file names drawn (or being drawn) in this build
         self.cached: set[str] = set()  # file names found in the cache
         self.batch: list[tuple[Path, dict]] = []  # not handed to a worker yet
-        self.futures: list[Future] = []
+        self.futures: list[tuple[Future, list]] = []  # with the batch each draws
         self.pool: ProcessPoolExecutor | None = None
 
     def want(self, relpath: str, drawing: dict) -> None:
@@ -60,7 +60,7 @@ class Drawing:
         if self.pool is None:
             # The cores but the one Pelican is on (at least one worker).
             self.pool = ProcessPoolExecutor(max(1, cores() - 1), mp_context=multiprocessing.get_context("fork"))
-        self.futures.append(self.pool.submit(_draw_batch, self.batch))
+        self.futures.append((self.pool.submit(_draw_batch, self.batch), self.batch))
         self.batch = []
 
     def finish(self) -> list[str]:
@@ -68,8 +68,14 @@ class Drawing:
         try:
             if self.batch:
                 self._hand_off()
-            for future in self.futures:
-                future.result()  # a drawing that failed fails the build here, with its own error
+            # The pages are written, so this process has nothing else to do: it draws the batches
+            # no worker has started yet, from the last, while the workers go on from the first.
+            for future, batch in reversed(self.futures):
+                if future.cancel():
+                    _draw_batch(batch)
+            for future, _ in self.futures:
+                if not future.cancelled():
+                    future.result()  # a drawing that failed fails the build here, with its own error
         finally:
             self.close()
         for name, relpath in self.wanted.items():

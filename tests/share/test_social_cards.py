@@ -181,3 +181,26 @@ def test_a_lazy_card_is_made_once_when_first_read_and_not_at_all_otherwise():
     assert card.canonical == "https://x.nl/a/" and card.meta == [("property", "og:title", "A")]
     assert made == [1]
     assert unread is not None and made == [1]
+
+
+def test_once_the_pages_are_written_the_build_process_draws_the_batches_no_worker_has_started(tmp_path, monkeypatch):
+    import os
+    import time
+
+    from plugins.social_cards import drawing
+
+    def draw_to_cache(cached, **_):  # runs in a forked worker or in this process; says which
+        time.sleep(0.05)
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        cached.write_text(str(os.getpid()))
+
+    monkeypatch.setattr(drawing, "draw_to_cache", draw_to_cache)
+    monkeypatch.setattr(drawing, "BATCH", 2)
+    work = drawing.Drawing(tmp_path / "cache", tmp_path / "output")
+    for number in range(40):
+        work.want(f"images/{number}.png", {})
+    work.finish()
+    drawn_by = [(tmp_path / "cache" / f"{number}.png").read_text() for number in range(40)]
+    assert str(os.getpid()) in drawn_by  # this process helped
+    assert set(drawn_by) - {str(os.getpid())}  # and the workers drew the first ones
+    assert all((tmp_path / "output/images" / f"{number}.png").is_file() for number in range(40))
