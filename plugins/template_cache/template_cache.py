@@ -2,6 +2,10 @@
 templates again (about 40 templates, several times per build). A bytecode cache keyed by the
 template's source checksum lets them share the work, and lets the next build skip it too;
 an edited template gets a new checksum and is compiled afresh.
+
+Each build has environments of its own, so within one build a template never changes: Jinja's
+check of its file's modification time on every use (`auto_reload`: 36,000 `stat` calls in a
+2,000-post build, one per include and import on every page) is switched off.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ def bytecode_cache(settings: dict) -> FileSystemBytecodeCache:
 
 def share_compiled_templates(generator) -> None:
     generator.env.bytecode_cache = bytecode_cache(generator.settings)
+    generator.env.auto_reload = False
 
 
 def register():

@@ -64,3 +64,16 @@ def test_a_file_that_warns_or_fails_is_reported_as_without_the_plugin(site, extr
     assert (site.output / "blog/2026/11/goed-bericht/index.html").is_file()
     with pytest.raises(DorpspleinError, match="Duplicate definition of `date`"):
         site.build(production=True, **extra)
+
+
+def test_a_template_edited_between_two_builds_in_one_process_is_used_by_the_second(site, tmp_path):
+    """template_cache shares compiled templates between builds and stops Jinja checking file times
+    within one: what `make serve` does on every change must still show an edited template."""
+    overrides = tmp_path / "overrides"
+    overrides.mkdir()
+    site.write("pages/info.md", "Title: Info\n\nTekst.\n")
+    for version in ("eerste", "tweede"):
+        template = f"{{% block content %}}{version} versie{{% endblock %}}"
+        (overrides / "page.html").write_text('{% extends "base.html" %}' + template)
+        site.build(THEME_TEMPLATES_OVERRIDES=[str(overrides)])
+        assert f"{version} versie" in site.html("info/index.html")
