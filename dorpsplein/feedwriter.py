@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime
 import json
+from copy import deepcopy
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 
 from feedgen.feed import FeedGenerator
@@ -17,7 +19,7 @@ from lxml import etree
 
 from . import __version__
 from .files import write_atomically
-from .jsonfeed import Feed, feed_to_json
+from .jsonfeed import Feed, FeedItem, feed_to_json
 
 # An empty feed has no newest item; a fixed date keeps its bytes stable between builds.
 EMPTY_FEED_UPDATED = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
@@ -26,6 +28,7 @@ ATOM = "http://www.w3.org/2005/Atom"
 
 
 def _generator(feed: Feed) -> FeedGenerator:
+    """The feed's own fields; its entries are added as rendered elements (`_rendered`)."""
     fg = FeedGenerator()
     fg.load_extension("dc", atom=False, rss=True)  # dc:creator: RSS <author> needs an e-mail address
     fg.id(feed.feed_url)
@@ -43,40 +46,74 @@ def _generator(feed: Feed) -> FeedGenerator:
     updated = feed.updated or EMPTY_FEED_UPDATED
     fg.updated(updated)
     fg.lastBuildDate(updated)
-    for item in feed.items:
-        entry = fg.add_entry(order="append")  # feedgen prepends by default; items come newest first
-        entry.id(item.id)
-        entry.guid(item.id, permalink=item.id == item.url)
-        entry.title(item.title)
-        entry.link(href=item.url, rel="alternate")
-        entry.published(item.date_published)
-        entry.updated(item.updated)
-        if item.summary:
-            entry.summary(item.summary)
-        entry.content(item.content_html, type="html")
-        for name in item.authors:
-            entry.author({"name": name})
-            entry.dc.dc_creator(name)
-        terms = [item.category] if item.category else []
-        for term in terms + [t for t in item.tags if t not in terms]:
-            entry.category(term=term, label=term)
-        if item.image:
-            entry.enclosure(item.image, item.image_length or 0, item.image_type or "image/jpeg")
     return fg
 
 
-def _fix_atom_entry_links(root, feed: Feed) -> None:
+def _fill_entry(entry, item: FeedItem) -> None:
+    entry.id(item.id)
+    entry.guid(item.id, permalink=item.id == item.url)
+    entry.title(item.title)
+    entry.link(href=item.url, rel="alternate")
+    entry.published(item.date_published)
+    entry.updated(item.updated)
+    if item.summary:
+        entry.summary(item.summary)
+    entry.content(item.content_html, type="html")
+    for name in item.authors:
+        entry.author({"name": name})
+        entry.dc.dc_creator(name)
+    terms = [item.category] if item.category else []
+    for term in terms + [t for t in item.tags if t not in terms]:
+        entry.category(term=term, label=term)
+    if item.image:
+        entry.enclosure(item.image, item.image_length or 0, item.image_type or "image/jpeg")
+
+
+def _fix_atom_entry_links(entry, item: FeedItem) -> None:
     """feedgen 1.0.0 drops rel/type/length from entry links; write them ourselves."""
-    for entry, item in zip(root.iterfind(f"{{{ATOM}}}entry"), feed.items, strict=True):
-        for link in entry.findall(f"{{{ATOM}}}link"):
-            entry.remove(link)
-        position = entry.index(entry.find(f"{{{ATOM}}}title")) + 1
-        links = [{"rel": "alternate", "type": "text/html", "href": item.url}]
-        if item.image:
-            links.append({"rel": "enclosure", "type": item.image_type or "image/jpeg",
-                          "length": str(item.image_length or 0), "href": item.image})
-        for offset, attributes in enumerate(links):
-            entry.insert(position + offset, etree.Element(f"{{{ATOM}}}link", attributes))
+    for link in entry.findall(f"{{{ATOM}}}link"):
+        entry.remove(link)
+    position = entry.index(entry.find(f"{{{ATOM}}}title")) + 1
+    links = [{"rel": "alternate", "type": "text/html", "href": item.url}]
+    if item.image:
+        links.append({"rel": "enclosure", "type": item.image_type or "image/jpeg",
+                      "length": str(item.image_length or 0), "href": item.image})
+    for offset, attributes in enumerate(links):
+        entry.insert(position + offset, etree.Element(f"{{{ATOM}}}link", attributes))
+
+
+@lru_cache(maxsize=1)
+def _feed_of_one() -> FeedGenerator:
+    """A feed that holds one entry at a time, to render it: its own fields are never written."""
+    fg = FeedGenerator()
+    fg.load_extension("dc", atom=False, rss=True)
+    fg.id("urn:dorpsplein:entry")
+    fg.title("-")
+    fg.link(href="https://example.invalid/")
+    fg.description("-")
+    return fg
+
+
+@lru_cache(maxsize=4096)
+def _rendered(item: FeedItem) -> tuple:
+    """The item's Atom <entry> and RSS <item>, rendered by feedgen once, however many feeds it is in
+    (a post is in the site's feed, its category's and each of its tags': six on average)."""
+    fg = _feed_of_one()
+    entry = fg.add_entry()
+    try:
+        _fill_entry(entry, item)
+        atom = etree.fromstring(fg.atom_str()).find(f"{{{ATOM}}}entry")
+        rss = etree.fromstring(fg.rss_str()).find("channel/item")
+    finally:
+        fg.remove_entry(entry)
+    _fix_atom_entry_links(atom, item)
+    return atom, rss
+
+
+def _with_entries(parent, items: list[FeedItem], which: int):
+    for item in items:
+        parent.append(deepcopy(_rendered(item)[which]))  # an element has one parent: each feed its own copy
+    return parent
 
 
 def _with_reading_aids(root, stylesheet: str | None, note_html: str | None) -> bytes:
@@ -96,12 +133,13 @@ def _with_reading_aids(root, stylesheet: str | None, note_html: str | None) -> b
 
 def render_atom(feed: Feed, stylesheet: str | None = None, note_html: str | None = None) -> bytes:
     root = etree.fromstring(_generator(feed).atom_str())
-    _fix_atom_entry_links(root, feed)
-    return _with_reading_aids(root, stylesheet, note_html)
+    return _with_reading_aids(_with_entries(root, feed.items, 0), stylesheet, note_html)
 
 
 def render_rss(feed: Feed, stylesheet: str | None = None, note_html: str | None = None) -> bytes:
-    return _with_reading_aids(etree.fromstring(_generator(feed).rss_str()), stylesheet, note_html)
+    root = etree.fromstring(_generator(feed).rss_str())
+    _with_entries(root.find("channel"), feed.items, 1)
+    return _with_reading_aids(root, stylesheet, note_html)
 
 
 def render_json(feed: Feed) -> bytes:

@@ -16,7 +16,7 @@ from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
-from bs4 import BeautifulSoup
+from lxml import html as lxml_html
 from pelican import signals
 
 from dorpsplein.background import BesideThePosts
@@ -67,8 +67,9 @@ def _plain(text: str | None) -> str | None:
     """Summaries are plain text as staff write them; Pelican's generated ones are HTML."""
     if not text:
         return None
-    if "<" in text or "&" in text:
-        text = BeautifulSoup(text, "lxml").get_text(" ")
+    if "<" in text or "&" in text:  # its text nodes, as a browser shows them (no script or style)
+        root = lxml_html.fragment_fromstring(text, create_parent="div")
+        text = " ".join(root.xpath(".//text()[not(ancestor::script or ancestor::style)]"))
     return " ".join(text.split()) or None
 
 

@@ -176,3 +176,28 @@ def test_feeds_are_readable_in_a_browser_through_css(tricky):
     assert "xsl" not in text.lower()
     assert (tricky.output / "feeds/feed.css").is_file()
     assert 'href="http://127.0.0.1:8000/volgen/"' in text
+
+
+def test_a_summary_pelican_made_from_html_is_plain_text_without_scripts_or_styles(site):
+    site.post("html", "Met opmaak", "2026-01-10 09:00",
+              body="Eerste <em>alinea</em> &amp; meer.<!-- opmerking -->\n\n<script>var x = 1;</script>\n\n"
+                   "<style>p { color: red; }</style>\n\nTweede.")
+    site.build()
+    item = read_feed(read(site, "feeds/all.json"))[0]
+    assert item.summary == "Eerste alinea & meer. Tweede."
+
+
+def test_an_item_feedgen_refuses_leaves_nothing_behind_in_the_next_feed():
+    """Entries are rendered once each in a reused feed of one (and then copied into every feed)."""
+    import datetime
+
+    from dorpsplein.feedwriter import render_atom, render_rss
+    from dorpsplein.jsonfeed import Feed, FeedItem
+
+    when = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    untitled = FeedItem(id="https://x.nl/a/", url="https://x.nl/a/", title="", content_html="a", date_published=when)
+    good = FeedItem(id="https://x.nl/b/", url="https://x.nl/b/", title="B", content_html="b", date_published=when)
+    with pytest.raises(ValueError, match="Required fields"):
+        render_rss(Feed("T", "https://x.nl/", "https://x.nl/f", "D", "nl", items=[untitled]))
+    feed = Feed("T", "https://x.nl/", "https://x.nl/f", "D", "nl", items=[good, good])
+    assert render_rss(feed).count(b"<item>") == 2 and render_atom(feed).count(b"<entry>") == 2
