@@ -28,9 +28,12 @@ ARTICLE_PATHS = ["blog"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images", "extra"]
 IGNORE_FILES = [".#*", "*~", "*.swp", "README.md"]
-CACHE_PATH = ".cache/pelican"
+# Not gzipped: compressing took 0.5 s of every 2,000-post build, to save 5 MB on disk. (A folder
+# of its own: Pelican would warn once about the gzipped cache of older builds in .cache/pelican.)
+CACHE_PATH = ".cache/content"
 CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
+GZIP_CACHE = False
 
 TIMEZONE = "Europe/Amsterdam"
 DEFAULT_LANG = "nl"
