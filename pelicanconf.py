@@ -48,6 +48,7 @@ PLUGIN_PATHS = ["plugins"]
 # plugins that add feeds of their own (overviews).
 PLUGINS = [
     "parallel_reading",  # Markdown read on every core before the generators ask for it
+    "reused_markdown",  # one Markdown converter, reset between files
     "frozen_urls",  # each URL computed once, not on every access
     "parallel_writing",  # list pages written in a forked process beside the posts
     "single_fields",  # a field written twice: a warning with the file, not a list

@@ -1,5 +1,5 @@
-"""The plugins that only make the build faster (parallel_reading, frozen_urls, parallel_writing) give the same
-site as without them."""
+"""The plugins that only make the build faster (parallel_reading, reused_markdown, frozen_urls, parallel_writing,
+template_cache) give the same site as without them."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from dorpsplein.settings import load_settings
 IN_WORKERS = {"PARALLEL_READING_WORKERS": 2, "PARALLEL_READING_MIN_FILES": 1}
 ONE_BY_ONE = {"PARALLEL_READING_WORKERS": 0}
 # Off by their settings: a plugin loaded once stays connected for the life of the process.
-ALL_OFF = {**ONE_BY_ONE, "FROZEN_URLS": False, "PARALLEL_WRITING": False}
+ALL_OFF = {**ONE_BY_ONE, "REUSED_MARKDOWN": False, "FROZEN_URLS": False, "PARALLEL_WRITING": False}
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -77,3 +77,30 @@ def test_a_template_edited_between_two_builds_in_one_process_is_used_by_the_seco
         (overrides / "page.html").write_text('{% extends "base.html" %}' + template)
         site.build(THEME_TEMPLATES_OVERRIDES=[str(overrides)])
         assert f"{version} versie" in site.html("info/index.html")
+
+
+def test_one_reused_markdown_converter_carries_nothing_from_one_file_to_the_next(site, tmp_path, monkeypatch):
+    from markdown import Markdown
+
+    made = []
+    build_converter = Markdown.__init__
+
+    def counted(self, **options):
+        made.append(1)
+        build_converter(self, **options)
+
+    monkeypatch.setattr(Markdown, "__init__", counted)
+    site.post("a", "Eerste", "2026-11-01 10:00", Summary="Met *nadruk*.",
+              body="De HTML-pagina[^1].\n\n[^1]: Een voetnoot.\n\n*[HTML]: HyperText Markup Language\n\n## Kop")
+    site.post("b", "Tweede", "2026-11-02 10:00", body="Weer HTML[^x].\n\n[^x]: Andere noot.\n\n## Kop")
+    site.post("c", "Derde", "2026-11-03 10:00", Summary="Gewoon.", body="Alleen tekst.")
+    outputs = {}
+    for name, reused in (("reused", True), ("new", False)):
+        site.output = tmp_path / name
+        made.clear()
+        site.build(REUSED_MARKDOWN=reused, CACHE_PATH=str(tmp_path / f"{name}-cache"))
+        outputs[name] = _files(site.output)
+        assert len(made) == (1 if reused else 3)  # one converter for the posts' reader, or one per post
+    second = outputs["reused"]["blog/2026/11/tweede/index.html"].decode()
+    assert "<abbr" not in second and "Andere noot" in second and "Een voetnoot" not in second
+    assert outputs["reused"] == outputs["new"]
