@@ -81,18 +81,26 @@ class Background:
             self.pid = None
 
 
+def _articles(generators):
+    from pelican.generators import ArticlesGenerator
+
+    return next((g for g in generators if isinstance(g, ArticlesGenerator)), None)
+
+
 class BesideThePosts:
-    """Work on the article generator done in a forked child while Pelican writes the posts' pages.
+    """Work on a generator done in a forked child while Pelican writes the posts' pages.
 
     The child starts when Pelican asks for its writer (`get_writer`): every generator's context is
     final and every `all_generators_finalized` receiver has run, but nothing is written yet. It is
-    joined when Pelican has written the posts (`article_writer_finalized`). `after_fork(generator)`
-    runs in the build's process once the child is started (to skip there what the child does).
+    joined when Pelican has written the posts (`article_writer_finalized`). `pick(generators)`
+    chooses what the work is given (the article generator unless told; None: no child);
+    `after_fork(picked)` runs in the build's process once the child is started (to skip there
+    what the child does).
     """
 
-    def __init__(self, what: str, work, *, enabled=None, after_fork=None):
-        self.what, self.work, self.enabled, self.after_fork = what, work, enabled, after_fork
-        self.articles = None
+    def __init__(self, what: str, work, *, enabled=None, after_fork=None, pick=_articles):
+        self.what, self.work, self.enabled, self.after_fork, self.pick = what, work, enabled, after_fork, pick
+        self.picked = None
         self.running: Background | None = None
 
     def register(self) -> None:
@@ -107,21 +115,19 @@ class BesideThePosts:
         """A build that failed before joining leaves its child behind: stop it."""
         if self.running is not None:
             self.running.cancel()
-        self.running, self.articles = None, None
+        self.running, self.picked = None, None
 
     def remember(self, generators) -> None:
-        from pelican.generators import ArticlesGenerator
-
-        self.articles = next((g for g in generators if isinstance(g, ArticlesGenerator)), None)
+        self.picked = self.pick(generators)
 
     def start(self, pelican) -> None:
         """Returns None: Pelican takes only a class returned here as its writer."""
-        articles, self.articles = self.articles, None
-        if articles is None or (self.enabled is not None and not self.enabled(articles.settings)):
+        picked, self.picked = self.picked, None
+        if not picked or (self.enabled is not None and not self.enabled(pelican.settings)):
             return
-        self.running = Background(self.what, self.work, articles)
+        self.running = Background(self.what, self.work, picked)
         if self.after_fork is not None:
-            self.after_fork(articles)
+            self.after_fork(picked)
 
     def join(self, generator, writer=None) -> None:
         running, self.running = self.running, None

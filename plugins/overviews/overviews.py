@@ -68,6 +68,10 @@ def exclude_editor_files(pelican) -> None:
 
 
 class OverviewsGenerator(Generator):
+    # Its output (pages, feed, newsletter editions) needs nothing the other generators write, so
+    # plugins/parallel_writing may write it in a forked process beside the posts.
+    WRITTEN_BESIDE_THE_POSTS = True
+
     def generate_context(self):
         try:
             self.options = overview_settings(self.settings)
