@@ -96,6 +96,7 @@ def _build_stock(content: str, output: str, cache: str, load_cache: bool, plugin
         "MARKDOWN": load_settings()["MARKDOWN"],  # our Markdown extensions, so both parse alike
         # Cache as our pelicanconf does, so full builds and rebuilds do the same work in both.
         "CACHE_CONTENT": True,
+        "GZIP_CACHE": False,
         "LOAD_CONTENT_CACHE": load_cache,
     }
     if plugins:  # notmyidea renders no share data: the share plugin injects its block into the content
