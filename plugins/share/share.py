@@ -7,6 +7,7 @@ without that partial gets a plain share block injected after the content (inject
 from __future__ import annotations
 
 import logging
+from functools import partial
 from pathlib import Path
 
 from jinja2 import TemplateNotFound
@@ -15,6 +16,7 @@ from pelican import signals
 from pelican.contents import Article, Page
 
 from dorpsplein.channels import load_channels, profile_url
+from dorpsplein.lazy import Lazy
 from dorpsplein.urls import absolute_url
 
 from .inject import swap_in, swap_out
@@ -30,9 +32,13 @@ def attach_share(content) -> None:
     options = share_settings(content.settings)
     if getattr(content, "slug", None) in options["SHARE_SKIP_SLUGS"]:
         return
+    content.share = Lazy(partial(_share, content, options))  # made when its page is written
+
+
+def _share(content, options: dict):
     title = Markup(content.title).striptags()  # the plain text a person would type, entities decoded
-    content.share = make_share(title, absolute_url(content.url, content.settings), options["SHARE_NETWORKS"],
-                               options["SHARE_MASTODON_SERVER"])
+    return make_share(title, absolute_url(content.url, content.settings), options["SHARE_NETWORKS"],
+                      options["SHARE_MASTODON_SERVER"])
 
 
 def install_channels(generator) -> None:

@@ -19,22 +19,6 @@ class Card:
     json_ld: str = ""
 
 
-class LazyCard:
-    """A Card made when a template first reads it: a theme that renders no cards (notmyidea) pays nothing."""
-
-    __slots__ = ("_make", "_card")
-
-    def __init__(self, make):
-        self._make, self._card = make, None
-
-    def __getattr__(self, name: str):
-        if name in LazyCard.__slots__ or name.startswith("__"):  # not set up yet (copy, pickle)
-            raise AttributeError(name)
-        if self._card is None:
-            self._card = self._make()
-        return getattr(self._card, name)
-
-
 def plain(html: str | None) -> str:
     return " ".join(Markup(html or "").striptags().split())
 

@@ -13,12 +13,13 @@ from pathlib import Path
 from pelican import signals
 from pelican.contents import Article, Page
 
+from dorpsplein.lazy import Lazy
 from dorpsplein.metadata import ARTICLE_LISTS, PAGE_LISTS
 from dorpsplein.urls import absolute_url
 
 from .drawing import Drawing
 from .image import HEIGHT, WIDTH, image_key
-from .meta import LazyCard, make_card, plain
+from .meta import make_card, plain
 from .settings import card_settings
 
 logger = logging.getLogger(__name__)
@@ -81,7 +82,7 @@ def attach_card(content, kind: str) -> None:
         image, drawing = _generated(settings, options, content.slug, plain(content.title))
         _drawing_for(settings).want(image, drawing)
         size = (WIDTH, HEIGHT)
-    content.social_card = LazyCard(partial(_card, content, kind, options, image, size))
+    content.social_card = Lazy(partial(_card, content, kind, options, image, size))  # notmyidea never reads it
 
 
 def start_drawing(content) -> None:

@@ -10,8 +10,9 @@ from bs4 import BeautifulSoup
 from PIL import Image, ImageChops, ImageFont
 
 from dorpsplein.errors import DorpspleinError
+from dorpsplein.lazy import Lazy
 from plugins.social_cards.image import MARGIN, WIDTH, _fit, drawable
-from plugins.social_cards.meta import Card, LazyCard, json_ld
+from plugins.social_cards.meta import Card, json_ld
 from plugins.social_cards.settings import FONT
 
 TRICKY = 'Q&A: "Snoeien" #molenweg? 🌳'
@@ -175,8 +176,8 @@ def test_a_lazy_card_is_made_once_when_first_read_and_not_at_all_otherwise():
         made.append(1)
         return Card(canonical="https://x.nl/a/", meta=[("property", "og:title", "A")])
 
-    unread = LazyCard(make)
-    card = LazyCard(make)
+    unread = Lazy(make)
+    card = Lazy(make)
     assert made == []
     assert card.canonical == "https://x.nl/a/" and card.meta == [("property", "og:title", "A")]
     assert made == [1]
