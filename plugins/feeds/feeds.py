@@ -16,7 +16,6 @@ from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
-from lxml import html as lxml_html
 from pelican import signals
 
 from dorpsplein.background import BesideThePosts
@@ -24,6 +23,7 @@ from dorpsplein.feedwriter import write_feed
 from dorpsplein.jsonfeed import Feed, FeedItem
 from dorpsplein.metadata import parse_yes_no
 from dorpsplein.urls import absolute_url, base_url
+from dorpsplein.visible_text import visible_text
 
 from .absolute_urls import absolutize
 from .settings import feed_settings
@@ -63,16 +63,6 @@ def _is_listed(article, now: datetime.datetime) -> bool:
             and not getattr(article, "expired", False))
 
 
-def _plain(text: str | None) -> str | None:
-    """Summaries are plain text as staff write them; Pelican's generated ones are HTML."""
-    if not text:
-        return None
-    if "<" in text or "&" in text:  # its text nodes, as a browser shows them (no script or style)
-        root = lxml_html.fragment_fromstring(text, create_parent="div")
-        text = " ".join(root.xpath(".//text()[not(ancestor::script or ancestor::style)]"))
-    return " ".join(text.split()) or None
-
-
 def _image(article, settings: dict) -> tuple[str | None, str | None, int | None]:
     """Absolute URL, MIME type and size in bytes of the post's `Image`."""
     path = article.metadata.get("image")
@@ -98,7 +88,7 @@ def feed_item(article, settings: dict) -> FeedItem:
         url=url,
         title=article.title,  # plain text as staff wrote it; each format escapes it
         content_html=absolutize(article.content, url),
-        summary=_plain(article.metadata.get("summary") or article.summary),
+        summary=visible_text(article.metadata.get("summary") or article.summary),  # Pelican's are HTML
         date_published=article.date,
         date_modified=modified if modified and modified != article.date else None,
         authors=tuple(author.name for author in getattr(article, "authors", [])),

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from dorpsplein.newsletter.render import Stats
+from dorpsplein.visible_text import visible_text
 
 from .periods import Period
 
@@ -74,17 +75,9 @@ def make_overview(period: Period, posts: list, editor_page, settings: dict, url:
     summary = default_summary(period, posts)
     intro = default_intro(period, posts, site_name)
     if editor_page is not None:
-        summary = _plain(editor_page.metadata.get("summary")) or summary
+        summary = visible_text(editor_page.metadata.get("summary")) or summary
         intro = editor_page.content or intro
     return Overview(period=period, title=title, content=intro, summary=summary, url=url, save_as=url + "index.html",
                     overview_articles=posts, overview_stats=stats,
                     editor_file=getattr(editor_page, "source_path", None),
                     lang=settings.get("DEFAULT_LANG", "nl"), metadata={"summary": summary})
-
-
-def _plain(value) -> str | None:
-    if not value:
-        return None
-    from bs4 import BeautifulSoup
-
-    return " ".join(BeautifulSoup(str(value), "html.parser").get_text(" ").split()) or None

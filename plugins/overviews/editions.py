@@ -10,8 +10,9 @@ from dorpsplein.newsletter.edition import ROOT_FOLDER, STYLESHEET, Edition, edit
 from dorpsplein.newsletter.html_text import for_email, plain_text
 from dorpsplein.newsletter.render import NewsletterContent, PostSummary, Section, render, stylesheet
 from dorpsplein.urls import absolute_url, base_url
+from dorpsplein.visible_text import visible_text
 
-from .content import Overview, _plain
+from .content import Overview
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ def post_summary(article, settings: dict) -> PostSummary:
     image_alt = article.metadata.get("image_alt") or ""
     return PostSummary(title=article.title, url=absolute_url(article.url, settings),
                        date_text=getattr(article, "locale_date", None) or article.date.date().isoformat(),
-                       summary=_plain(article.metadata.get("summary") or article.summary) or "",
+                       summary=visible_text(article.metadata.get("summary") or article.summary) or "",
                        image=_image(article, settings), image_alt=str(image_alt))
 
 
