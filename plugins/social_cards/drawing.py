@@ -9,6 +9,7 @@ images into the output and removes stale ones.
 from __future__ import annotations
 
 import multiprocessing
+import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
@@ -31,7 +32,8 @@ class Drawing:
         self.cache, self.output = cache, output
         self.wanted: dict[str, str] = {}  # file name → path in the output
         self.drawn: set[str] = set()  # file names drawn (or being drawn) in this build
-        self.cached: set[str] = set()  # file names found in the cache
+        # The file names in the cache, listed once rather than a stat per post.
+        self.cached: set[str] = set(os.listdir(cache)) if cache.is_dir() else set()
         self.batch: list[tuple[Path, dict]] = []  # not handed to a worker yet
         self.futures: list[tuple[Future, list]] = []  # with the batch each draws
         self.pool: ProcessPoolExecutor | None = None
@@ -45,9 +47,6 @@ class Drawing:
         if name in self.drawn or name in self.cached:
             return
         cached = self.cache / name
-        if cached.is_file():
-            self.cached.add(name)
-            return
         self.drawn.add(name)
         if not CAN_FORK:
             draw_to_cache(cached, **drawing)
