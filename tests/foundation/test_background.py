@@ -46,3 +46,19 @@ def test_cancel_stops_a_child_that_is_still_running(tmp_path):
     assert time.monotonic() - started < 30
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)  # already reaped: no zombie left
+
+
+def _counts_frozen(path):
+    import gc
+
+    path.write_text(str(gc.get_freeze_count()))
+
+
+def test_the_child_leaves_inherited_objects_to_the_parent_and_the_parent_collects_as_before(tmp_path):
+    """gc.freeze() around the fork: the child's collector skips what it inherits; the build's does not."""
+    import gc
+
+    work = Background("feeds", _counts_frozen, tmp_path / "bevroren.txt")
+    assert gc.get_freeze_count() == 0
+    work.join()
+    assert int((tmp_path / "bevroren.txt").read_text()) > 1000
