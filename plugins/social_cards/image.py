@@ -36,6 +36,12 @@ def _blend_palette(background: str, color: str) -> list[int]:
     return [round(b + (f - b) * i / 255) for i in range(256) for b, f in zip(bg, fg, strict=True)]
 
 
+@lru_cache(maxsize=8192)
+def _word_width(font_path: str, word: str) -> float:
+    """A word's advance at the largest title size, kept: titles share many words (de, het, van, over)."""
+    return _font(font_path, TITLE_SIZES[0]).getlength(word)
+
+
 def drawable(text: str) -> str:
     """The text without emoji and variation selectors, which the font has no glyphs for (they would show as boxes)."""
     kept = "".join(ch for ch in text if ord(ch) < 0x1F000 and not 0xFE00 <= ord(ch) <= 0xFE0F and ch != "\u200d")
@@ -64,8 +70,7 @@ def _fit(title: str, font_path: str, width: int, height: int):
     the lines chosen are then measured exactly, and a size whose lines turn out too wide is passed over.
     """
     words = title.split()
-    largest = _font(font_path, TITLE_SIZES[0])
-    widths, space = [largest.getlength(word) for word in words], largest.getlength(" ")
+    widths, space = [_word_width(font_path, word) for word in words], _word_width(font_path, " ")
 
     def estimate(size: int) -> list[str] | None:
         scale = size / TITLE_SIZES[0]
