@@ -34,7 +34,7 @@ def _write_lists(generator) -> None:
 
 
 def _written_elsewhere(write) -> None:
-    """Stands in for a list writer in the build's process: the child writes that list."""
+    """Stands in, in the build's process, for a list writer or a `generate_output` a child runs."""
 
 
 def _skip_lists_here(generator) -> None:
