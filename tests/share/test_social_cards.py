@@ -205,3 +205,22 @@ def test_once_the_pages_are_written_the_build_process_draws_the_batches_no_worke
     assert str(os.getpid()) in drawn_by  # this process helped
     assert set(drawn_by) - {str(os.getpid())}  # and the workers drew the first ones
     assert all((tmp_path / "output/images" / f"{number}.png").is_file() for number in range(40))
+
+
+def test_a_share_image_written_by_our_png_writer_decodes_to_the_same_pixels_and_palette(tmp_path):
+    import io
+
+    from plugins.social_cards.image import draw_to_cache, render
+    from plugins.social_cards.png import palette_png
+
+    drawing = {"title": "Wegwerkzaamheden aan de Molenweg en het Dorpsplein", "site_name": "Gemeente Voorbeeld",
+               "background": "#0b4f8a", "color": "#ffffff", "font_path": str(FONT)}
+    drawn = render(**drawing)
+    draw_to_cache(tmp_path / "kaart.png", **drawing)
+    for written in (Image.open(tmp_path / "kaart.png"), Image.open(io.BytesIO(palette_png(drawn)))):
+        written.load()  # Pillow checks every chunk's CRC while reading
+        assert (written.format, written.mode, written.size) == ("PNG", "P", (1200, 630))
+        assert written.tobytes() == drawn.tobytes() and written.getpalette() == drawn.getpalette()
+    assert not ImageChops.difference(Image.open(tmp_path / "kaart.png").convert("RGB"), drawn.convert("RGB")).getbbox()
+    with pytest.raises(ValueError, match="mode RGB"):
+        palette_png(drawn.convert("RGB"))
