@@ -104,3 +104,28 @@ def test_one_reused_markdown_converter_carries_nothing_from_one_file_to_the_next
     second = outputs["reused"]["blog/2026/11/tweede/index.html"].decode()
     assert "<abbr" not in second and "Andere noot" in second and "Een voetnoot" not in second
     assert outputs["reused"] == outputs["new"]
+
+
+def test_urls_are_frozen_after_every_plugin_has_seen_the_posts_and_before_the_next_generator(site):
+    from pelican import signals
+
+    site.post("a", "Oude titel", "2026-11-01 10:00")
+    site.build()  # frozen_urls is loaded and connected before the receivers below
+    seen = {}
+
+    def rename(generator):  # a later plugin that changes a slug once the posts are read
+        for article in generator.articles:
+            article.slug = "nieuwe-naam"
+
+    def next_generator(generator):
+        seen["frozen"] = [getattr(a, "override_url", None) for a in generator.context["articles"]]
+
+    signals.article_generator_finalized.connect(rename)
+    signals.page_generator_finalized.connect(next_generator)
+    try:
+        site.build()
+    finally:
+        signals.article_generator_finalized.disconnect(rename)
+        signals.page_generator_finalized.disconnect(next_generator)
+    assert seen["frozen"] == ["blog/2026/11/nieuwe-naam/"]
+    assert 'href="/blog/2026/11/nieuwe-naam/"' in site.html("blog/index.html")
