@@ -18,7 +18,7 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from . import __version__
-from .files import write_atomically
+from .files import write_if_changed
 from .jsonfeed import Feed, FeedItem, feed_to_json
 
 # An empty feed has no newest item; a fixed date keeps its bytes stable between builds.
@@ -162,6 +162,6 @@ def write_feed(feed: Feed, output: Path, paths: dict[str, str | None], site_url:
         if relpath:
             target = output / relpath
             own = replace(feed, feed_url=f"{site_url.rstrip('/')}/{relpath.lstrip('/')}")
-            write_atomically(target, renderers[kind](own))
+            write_if_changed(target, renderers[kind](own))
             written.append(target)
     return written

@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..errors import DorpspleinError
-from ..files import write_atomically
+from ..files import write_if_changed
 
 SCHEMA = "dorpsplein/newsletter-edition"
 VERSION = 1
@@ -57,11 +57,11 @@ def write_edition(folder: Path, edition: Edition, browser_html: str) -> None:
     if not MAILING_NAME.match(edition.mailing):
         raise DorpspleinError(f"mailing name {edition.mailing!r}: use lower-case letters, digits, '.', '_', '-'")
     folder = Path(folder)
-    write_atomically(folder / "email.html", edition.html.encode("utf-8"))
-    write_atomically(folder / "email.txt", edition.text.encode("utf-8"))
-    write_atomically(folder / "index.html", browser_html.encode("utf-8"))
+    write_if_changed(folder / "email.html", edition.html.encode("utf-8"))
+    write_if_changed(folder / "email.txt", edition.text.encode("utf-8"))
+    write_if_changed(folder / "index.html", browser_html.encode("utf-8"))
     manifest = {"schema": SCHEMA, "version": VERSION, **asdict(edition), "html": "email.html", "text": "email.txt"}
-    write_atomically(folder / MANIFEST, (json.dumps(manifest, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+    write_if_changed(folder / MANIFEST, (json.dumps(manifest, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
 
 
 def read_edition(folder: Path) -> Edition:

@@ -20,6 +20,7 @@ from pelican import signals
 
 from dorpsplein.background import BesideThePosts
 from dorpsplein.feedwriter import write_feed
+from dorpsplein.files import write_if_changed
 from dorpsplein.jsonfeed import Feed, FeedItem
 from dorpsplein.metadata import parse_yes_no
 from dorpsplein.urls import absolute_url, base_url
@@ -183,9 +184,7 @@ def write_feeds(generator, writer=None) -> None:
               f"Berichten in {label.lower()} {taxonomy.name} van {settings['SITENAME']}",
               absolute_url(taxonomy.url, settings), _taxonomy_paths(cfg, kind, taxonomy.slug), articles)
     if cfg["FEEDS_STYLESHEET"]:
-        target = output / cfg["FEEDS_STYLESHEET"]
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(STYLESHEET_SOURCE.read_bytes())
+        write_if_changed(output / cfg["FEEDS_STYLESHEET"], STYLESHEET_SOURCE.read_bytes())
 
 
 # Written in a forked process while Pelican writes the pages: the feeds need nothing that changes.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from dorpsplein.files import write_atomically
+from dorpsplein.files import write_if_changed
 from dorpsplein.newsletter.edition import ROOT_FOLDER, STYLESHEET, Edition, edition_folder, write_edition
 from dorpsplein.newsletter.html_text import for_email, plain_text
 from dorpsplein.newsletter.render import NewsletterContent, PostSummary, Section, render, stylesheet
@@ -81,5 +81,5 @@ def write_editions(overview: Overview, output: Path, settings: dict, lists: dict
         write_edition(folder, edition, rendered.browser_html)
         written.append(folder)
     if written:  # the same file for every edition: the browser pages link it (no inline CSS under the CSP)
-        write_atomically(output / ROOT_FOLDER / STYLESHEET, stylesheet(templates).encode("utf-8"))
+        write_if_changed(output / ROOT_FOLDER / STYLESHEET, stylesheet(templates).encode("utf-8"))
     return written

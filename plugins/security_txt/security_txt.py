@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pelican import signals
 
-from dorpsplein.files import write_atomically
+from dorpsplein.files import write_if_changed
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ def write_security_txt(pelican) -> None:
     now = build_date()
     if warning := expiry_warning(settings, now):
         logger.warning(warning)
-    write_atomically(path, render(settings, now).encode("utf-8"))
+    write_if_changed(path, render(settings, now).encode("utf-8"))
     logger.info("wrote %s", path)
 
 

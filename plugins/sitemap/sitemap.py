@@ -10,7 +10,7 @@ from pathlib import Path
 from lxml import etree
 from pelican import signals
 
-from dorpsplein.files import write_atomically
+from dorpsplein.files import write_if_changed
 from dorpsplein.urls import absolute_url
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -52,10 +52,10 @@ def write_sitemap(generator, writer=None) -> None:
     output = Path(settings["OUTPUT_PATH"])
     sitemap_url = absolute_url(cfg["SITEMAP_SAVE_AS"], settings)
     items = entries(generator.context, settings, cfg["SITEMAP_LISTS"])
-    write_atomically(output / cfg["SITEMAP_SAVE_AS"], render(items))
+    write_if_changed(output / cfg["SITEMAP_SAVE_AS"], render(items))
     if cfg["ROBOTS_SAVE_AS"]:
         robots = f"User-agent: *\nAllow: /\n\nSitemap: {sitemap_url}\n"
-        write_atomically(output / cfg["ROBOTS_SAVE_AS"], robots.encode("utf-8"))
+        write_if_changed(output / cfg["ROBOTS_SAVE_AS"], robots.encode("utf-8"))
 
 
 def register():

@@ -18,6 +18,8 @@ from typing import NamedTuple
 
 from pelican import signals
 
+from dorpsplein.files import write_if_changed
+
 from .contrast import contrast_ratio, format_ratio, parse_hex
 from .tables import scroll_tables
 
@@ -138,8 +140,8 @@ def apply(pelican) -> None:
         return
     built = Path(pelican.output_path) / settings["THEME_STATIC_DIR"] / options["THEME_TOKENS_FILE"]
     block = "".join(f"  {token}: {value};\n" for token, value in overrides.items())
-    built.write_text(source.read_text(encoding="utf-8")
-                     + f"\n/* From pelicanconf (plugins/theme_tokens) */\n:root {{\n{block}}}\n", encoding="utf-8")
+    text = f"{source.read_text(encoding='utf-8')}\n/* From pelicanconf (plugins/theme_tokens) */\n:root {{\n{block}}}\n"
+    write_if_changed(built, text.encode("utf-8"))
 
 
 def prepare_templates(generator) -> None:

@@ -1,5 +1,5 @@
 """The plugins that only make the build faster (parallel_reading, reused_markdown, frozen_urls, parallel_writing,
-template_cache) give the same site as without them."""
+kept_files, template_cache) give the same site as without them."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from dorpsplein.settings import load_settings
 IN_WORKERS = {"PARALLEL_READING_WORKERS": 2, "PARALLEL_READING_MIN_FILES": 1}
 ONE_BY_ONE = {"PARALLEL_READING_WORKERS": 0}
 # Off by their settings: a plugin loaded once stays connected for the life of the process.
-ALL_OFF = {**ONE_BY_ONE, "REUSED_MARKDOWN": False, "FROZEN_URLS": False, "PARALLEL_WRITING": False}
+ALL_OFF = {**ONE_BY_ONE, "REUSED_MARKDOWN": False, "FROZEN_URLS": False, "PARALLEL_WRITING": False,
+           "KEPT_FILES": False}
 
 
 def _files(folder: Path) -> dict[str, bytes]:
