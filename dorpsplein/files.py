@@ -23,20 +23,17 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:
-    """Write the file only where its bytes differ (True when written), so an unchanged file keeps its
-    modification time: rsync, web caches and a rebuild see only what changed. Rewriting a file in
-    place empties it first, which costs the file system more than reading it to compare.
-    A file that is not there yet is written directly (a build that stops halfway leaves a file the
-    next build compares and writes again); one that changes is replaced atomically."""
-    path = Path(path)
+    """Write the file atomically where its bytes differ or it is not there yet (True when written).
+
+    An unchanged file keeps its modification time and inode: rsync, web caches and a rebuild see
+    only what changed. Reading a file to compare also costs the file system less than emptying and
+    refilling it."""
     try:
         with open(path, "rb") as handle:
             if os.fstat(handle.fileno()).st_size == len(data) and handle.read() == data:
                 return False
     except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        return True
+        pass
     write_atomically(path, data)
     return True
 
