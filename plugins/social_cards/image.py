@@ -106,16 +106,25 @@ def _fit(title: str, font_path: str, width: int, height: int):
     return font, lines
 
 
+SITE_TOP = HEIGHT - MARGIN - SITE_SIZE
+
+
+@lru_cache(maxsize=8)
+def _frame(site_name: str, font_path: str) -> Image.Image:
+    """What every card of the site shares: a rule and the site name, drawn once and copied."""
+    frame = Image.new("L", (WIDTH, HEIGHT), 0)
+    draw = ImageDraw.Draw(frame)
+    draw.rectangle((MARGIN, SITE_TOP - 36, MARGIN + 120, SITE_TOP - 28), fill=255)  # a rule above the site name
+    draw.text((MARGIN, SITE_TOP), site_name, font=_font(font_path, SITE_SIZE), fill=255)
+    return frame
+
+
 def render(title: str, site_name: str, background: str, color: str, font_path: str) -> Image.Image:
     """Drawn as a coverage mask, then coloured through a palette: a two-colour picture as a small,
     quickly written palette PNG (an RGB PNG with optimize=True took ten times as long)."""
-    mask = Image.new("L", (WIDTH, HEIGHT), 0)
+    mask = _frame(site_name, font_path).copy()
     draw = ImageDraw.Draw(mask)
-    site_font = _font(font_path, SITE_SIZE)
-    site_top = HEIGHT - MARGIN - SITE_SIZE
-    draw.rectangle((MARGIN, site_top - 36, MARGIN + 120, site_top - 28), fill=255)  # a rule above the site name
-    draw.text((MARGIN, site_top), site_name, font=site_font, fill=255)
-    font, lines = _fit(drawable(title), font_path, WIDTH - 2 * MARGIN, site_top - 36 - 2 * MARGIN)
+    font, lines = _fit(drawable(title), font_path, WIDTH - 2 * MARGIN, SITE_TOP - 36 - 2 * MARGIN)
     line_height = round(font.size * 1.2)
     for index, line in enumerate(lines):
         draw.text((MARGIN, MARGIN + index * line_height), line, font=font, fill=255)
