@@ -209,6 +209,7 @@ def test_once_the_pages_are_written_the_build_process_draws_the_batches_no_worke
 
 def test_a_share_image_written_by_our_png_writer_decodes_to_the_same_pixels_and_palette(tmp_path):
     import io
+    import zlib
 
     from plugins.social_cards.image import draw_to_cache, render
     from plugins.social_cards.png import palette_png
@@ -217,8 +218,18 @@ def test_a_share_image_written_by_our_png_writer_decodes_to_the_same_pixels_and_
                "background": "#0b4f8a", "color": "#ffffff", "font_path": str(FONT)}
     drawn = render(**drawing)
     draw_to_cache(tmp_path / "kaart.png", **drawing)
-    for written in (Image.open(tmp_path / "kaart.png"), Image.open(io.BytesIO(palette_png(drawn)))):
-        written.load()  # Pillow checks every chunk's CRC while reading
+    data = palette_png(drawn)
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    chunks, at = [], 8
+    while at < len(data):  # Pillow does not check the CRC of IDAT: every chunk's is checked here
+        length = int.from_bytes(data[at:at + 4], "big")
+        kind, body, crc = data[at + 4:at + 8], data[at + 8:at + 8 + length], data[at + 8 + length:at + 12 + length]
+        assert int.from_bytes(crc, "big") == zlib.crc32(kind + body), kind
+        chunks.append(kind)
+        at += 12 + length
+    assert chunks == [b"IHDR", b"PLTE", b"IDAT", b"IEND"]
+    for written in (Image.open(tmp_path / "kaart.png"), Image.open(io.BytesIO(data))):
+        written.load()
         assert (written.format, written.mode, written.size) == ("PNG", "P", (1200, 630))
         assert written.tobytes() == drawn.tobytes() and written.getpalette() == drawn.getpalette()
     assert not ImageChops.difference(Image.open(tmp_path / "kaart.png").convert("RGB"), drawn.convert("RGB")).getbbox()
