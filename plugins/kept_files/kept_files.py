@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import builtins
 import io
+import os
 
 import pelican.writers
 from pelican import signals
@@ -35,7 +36,9 @@ class KeptText(io.StringIO):
 
 
 def kept_open(file, mode="r", *args, encoding=None, **kwargs):
-    if mode == "w" and not args and not kwargs:
+    # Pelican writes a page it must not overwrite to os.devnull: that stays a plain open (a rename
+    # over it would replace the device).
+    if mode == "w" and not args and not kwargs and file != os.devnull:
         return KeptText(file, encoding or "utf-8")
     return builtins.open(file, mode, *args, encoding=encoding, **kwargs)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dorpsplein.files import write_if_changed
-from plugins.kept_files.kept_files import kept_open
+from plugins.kept_files.kept_files import KeptText, kept_open
 
 
 def _files(site) -> dict[str, tuple[bytes, int, int]]:
@@ -56,6 +56,15 @@ def test_a_write_that_fails_halfway_leaves_the_file_as_it_was(tmp_path):
     assert page.read_bytes() == "nieuw é".encode()
     with kept_open(page, "r", encoding="utf-8") as handle:  # other modes: the built-in open
         assert handle.read() == "nieuw é"
+
+
+def test_a_page_pelican_must_not_overwrite_goes_to_the_null_device_as_before():
+    import os
+
+    with kept_open(os.devnull, "w", encoding="utf-8") as handle:  # never replaced by a rename
+        assert not isinstance(handle, KeptText)
+        handle.write("overgeslagen")
+    assert os.path.exists(os.devnull) and not os.path.isfile(os.devnull)
 
 
 def test_write_if_changed_writes_new_and_changed_files_and_leaves_equal_ones(tmp_path):
