@@ -23,6 +23,7 @@ MARGIN = 80
 TITLE_SIZES = range(88, 39, -4)  # largest first; the first size whose lines fit wins
 MAX_LINES = 5
 SITE_SIZE = 34
+SITE_TOP = HEIGHT - MARGIN - SITE_SIZE  # the site name's line, above the bottom margin
 VERSION = "2"  # change when the drawing changes, so every image is drawn again
 
 
@@ -104,9 +105,6 @@ def _fit(title: str, font_path: str, width: int, height: int):
         lines[-1] = lines[-1].rsplit(" ", 1)[0] if " " in lines[-1] else lines[-1][:-1]
     lines[-1] += " …"
     return font, lines
-
-
-SITE_TOP = HEIGHT - MARGIN - SITE_SIZE
 
 
 @lru_cache(maxsize=8)

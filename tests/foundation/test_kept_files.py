@@ -11,7 +11,7 @@ from plugins.kept_files.kept_files import KeptText, kept_open
 def _files(site) -> dict[str, tuple[bytes, int, int]]:
     """Output file → (bytes, modification time, inode); Pelican copies the theme's own files every time."""
     return {str(p.relative_to(site.output)): (p.read_bytes(), p.stat().st_mtime_ns, p.stat().st_ino)
-            for p in site.output.rglob("*") if p.is_file() and not p.relative_to(site.output).parts[0] == "theme"}
+            for p in site.output.rglob("*") if p.is_file() and p.relative_to(site.output).parts[0] != "theme"}
 
 
 def test_a_rebuild_touches_exactly_the_files_whose_bytes_change(site):
