@@ -21,6 +21,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from ..mail import send_message
 from ..subscribers import open_database
 from .config import FormsConfig, origin_of
+from .ratelimit import STORAGE_URI
 
 logger = logging.getLogger(__name__)
 
@@ -127,7 +128,7 @@ def create_app(config: FormsConfig, engine: Engine | None = None,
         clock=clock or (lambda: datetime.now(UTC)),
     )
     # In memory, per process: enough for one service process; see README for several workers.
-    limiter = Limiter(get_remote_address, app=app, storage_uri="memory://", headers_enabled=True,
+    limiter = Limiter(get_remote_address, app=app, storage_uri=STORAGE_URI, headers_enabled=True,
                       strategy="moving-window")
     app.after_request(_security_headers(config))
 
