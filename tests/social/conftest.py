@@ -97,9 +97,15 @@ def site(tmp_path):
     return SiteOutput(tmp_path / "output")
 
 
+FAULT_TIMEOUT = 1.0  # seconds: the client timeout in tests where the fake stalls on purpose
+
+
 @pytest.fixture
 def settings(tmp_path, mastodon, bluesky):
-    """Settings as load_settings() gives them, pointed at the fake servers; fast retries for tests."""
+    """Settings as load_settings() gives them, pointed at the fake servers; fast retries for tests.
+
+    The timeout is generous so a pause of this busy process (garbage collection, a loaded machine) is
+    never taken for a network fault; tests that inject "timeout" faults shorten it (FAULT_TIMEOUT)."""
     content = tmp_path / "content"
     content.mkdir()
     shutil.copy(ROOT / "content" / "channels.toml", content / "channels.toml")
@@ -107,7 +113,7 @@ def settings(tmp_path, mastodon, bluesky):
         "PATH": str(content), "OUTPUT_PATH": str(tmp_path / "output"), "SITEURL": SITE,
         "MASTODON_URL": mastodon.url, "BLUESKY_SERVICE": bluesky.url, "BLUESKY_HANDLE": bluesky.handle,
         "SOCIAL_LEDGER": str(tmp_path / "state" / "social-ledger.jsonl"),
-        "SOCIAL_RETRY_BASE_SECONDS": 0.5, "SOCIAL_TIMEOUT_SECONDS": 0.5, "SOCIAL_MEDIA_POLL_SECONDS": 0.01,
+        "SOCIAL_RETRY_BASE_SECONDS": 0.5, "SOCIAL_TIMEOUT_SECONDS": 10, "SOCIAL_MEDIA_POLL_SECONDS": 0.01,
     }
 
 

@@ -11,6 +11,8 @@ import pytest
 from dorpsplein.social import push
 from dorpsplein.social.ledger import DONE, Ledger
 
+from .conftest import FAULT_TIMEOUT
+
 FAULTS = ["500", "429", "timeout", "reset"]
 # request kind -> when the fault strikes; the reconcile kinds only run after an answer was lost
 MASTODON = {"instance": "before", "verify_credentials": "before", "media": "after", "media_status": "before",
@@ -38,6 +40,8 @@ def assert_exactly_once(site, mastodon, bluesky, ledger_path, networks=("mastodo
 
 
 def scenario(server, kind, fault, when, settings, environ, sleeps, site, network):
+    if fault == "timeout":
+        settings["SOCIAL_TIMEOUT_SECONDS"] = FAULT_TIMEOUT
     server.inject(kind, fault, when=when)
     if kind in RECONCILE:  # make the post's answer get lost, so the reconcile request runs and meets the fault
         server.inject(RECONCILE[kind], "500", when="after")
@@ -66,6 +70,7 @@ def test_bluesky_fault_then_rerun(kind, fault, bluesky, settings, environ, sleep
 def test_a_post_whose_answer_is_lost_every_time_is_found_not_repeated(network, kind, mastodon, bluesky, settings,
                                                                       environ, sleeps, two_posts, ledger_path):
     server = mastodon if network == "mastodon" else bluesky
+    settings["SOCIAL_TIMEOUT_SECONDS"] = FAULT_TIMEOUT
     server.inject(kind, "timeout", when="after", count=20)
     report = push(settings, feed=two_posts.feed_path, network=network, environ=environ, sleep=sleeps)
     assert {o.status for o in report.outcomes} == {"posted"}

@@ -4,7 +4,7 @@ Faults (`server.inject(kind, fault, when=..., count=...)`):
   "500"      answer 500 with a JSON error
   "422"      answer a validation error (422 on Mastodon, 400 InvalidRequest on Bluesky)
   "429"      answer 429 with `Retry-After: <retry_after>`
-  "timeout"  say nothing for `stall` seconds (longer than the client's timeout), then hang up
+  "timeout"  say nothing until the client gives up (the server stops or `stall` seconds), then hang up
   "reset"    close the connection with a TCP reset (SO_LINGER 0)
   "pass"     no fault: lets this request through (to aim a fault at the second request of a kind)
   "kill"     SIGKILL the process `kill_pid` (a `social push` in a subprocess), then hang up
@@ -43,7 +43,7 @@ class Reply:
 class FakeServer:
     """Subclasses define `route(method, path) -> (kind, handler)`; handlers take a Request, return a Reply."""
 
-    stall = 1.5  # seconds a "timeout" fault waits; tests set the client timeout well below it
+    stall = 60  # at most this long a "timeout" fault says nothing: longer than any client timeout
     retry_after = 7
     validation_status = 422
 
@@ -55,6 +55,7 @@ class FakeServer:
         self.seen_bodies: list[bytes] = []
         self.kill_pid: int | None = None
         self._httpd: ThreadingHTTPServer | None = None
+        self._stopping = threading.Event()  # ends the stalls of "timeout" faults
 
     # Control -----------------------------------------------------------------------------------
 
@@ -88,6 +89,7 @@ class FakeServer:
         return self
 
     def stop(self) -> None:
+        self._stopping.set()
         if self._httpd:
             self._httpd.shutdown()
             self._httpd.server_close()
@@ -181,7 +183,7 @@ class _Handler(BaseHTTPRequestHandler):
         elif fault.kind == "429":
             self._send(Reply(429, self.fake.error_body(429), {"Retry-After": str(self.fake.retry_after)}))
         elif fault.kind == "timeout":
-            time.sleep(self.fake.stall)
+            self.fake._stopping.wait(self.fake.stall)
             self._hang_up()
         elif fault.kind == "reset":
             self._hang_up(reset=True)
