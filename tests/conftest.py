@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,8 @@ from dorpsplein.serve import start_server
 from dorpsplein.settings import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
+# aiosmtpd's Controller gives its test SMTP server 5 s to start; a loaded CI machine can need more.
+os.environ.setdefault("AIOSMTPD_CONTROLLER_TIMEOUT", "60")
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -32,7 +36,9 @@ class Site:
     def write(self, relpath: str, text: str) -> Path:
         path = self.content / relpath
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+        saving = self.content.parent / f".{path.name}.saving"  # whole, as an editor saves: a watcher never reads half
+        saving.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+        saving.replace(path)
         return path
 
     def post(self, slug: str, title: str, date: str, body: str = "Tekst van het bericht.", **meta) -> Path:
@@ -85,6 +91,13 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def same_day(monkeypatch):
+    """For builds compared byte for byte: security.txt's Expires follows the build date
+    (SOURCE_DATE_EPOCH), so midnight UTC between two builds would make them differ."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(time.time())))
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ def _files(site) -> dict[str, tuple[bytes, int, int]]:
             for p in site.output.rglob("*") if p.is_file() and p.relative_to(site.output).parts[0] != "theme"}
 
 
+@pytest.mark.usefixtures("same_day")
 def test_a_rebuild_touches_exactly_the_files_whose_bytes_change(site):
     site.post("a", "Eerste bericht", "2026-11-01 10:00", Tags="afval")
     site.post("b", "Tweede bericht", "2026-11-02 10:00", Tags="verkeer")

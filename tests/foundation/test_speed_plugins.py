@@ -23,6 +23,7 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.usefixtures("same_day")
 def test_the_demo_site_built_with_them_is_byte_for_byte_the_site_built_without(tmp_path, caplog):
     caplog.set_level(logging.INFO, logger="parallel_reading.parallel_reading")
     outputs = {}
@@ -80,6 +81,7 @@ def test_a_template_edited_between_two_builds_in_one_process_is_used_by_the_seco
         assert f"{version} versie" in site.html("info/index.html")
 
 
+@pytest.mark.usefixtures("same_day")
 def test_one_reused_markdown_converter_carries_nothing_from_one_file_to_the_next(site, tmp_path, monkeypatch):
     from markdown import Markdown
 

@@ -2,6 +2,7 @@
 
 import gzip
 import json
+import time
 
 import pytest
 
@@ -104,6 +105,9 @@ def test_the_forms_host_is_proxied_with_forwarding_headers(nginx):
 
 def test_the_access_log_is_in_the_format_the_analytics_command_reads(nginx):
     nginx.get("/kanalen/", headers={"Referer": "https://www.google.nl/"})
+    deadline = time.monotonic() + 10  # nginx logs a request after its answer is sent: wait for the line
+    while b"GET /kanalen/" not in nginx.access_log.read_bytes() and time.monotonic() < deadline:
+        time.sleep(0.05)
     lines = nginx.access_log.read_bytes().splitlines(keepends=True)
     parsed = [parse(line) for line in lines]
     assert lines and None not in parsed
