@@ -23,7 +23,7 @@ from dorpsplein.publish.compress import precompress
 from dorpsplein.publish.config import DEFAULTS
 from dorpsplein.settings import ROOT, load_settings
 
-from .net import free_port, wait_for_port
+from .net import free_ports, wait_for_port
 
 DEPLOY = ROOT / "deploy"
 NGINX = "/usr/sbin/nginx"
@@ -124,7 +124,7 @@ def nginx(tmp_path_factory):
     if not shutil.which("openssl"):
         pytest.skip("openssl is not installed")
     folder = tmp_path_factory.mktemp("nginx")
-    http_port, https_port = free_port(), free_port()
+    http_port, https_port = free_ports(2)
     current = _publish_demo(folder, f"https://127.0.0.1:{https_port}")
 
     certs = folder / "certs"
