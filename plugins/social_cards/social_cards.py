@@ -80,7 +80,8 @@ def attach_card(content, kind: str) -> None:
     image, size = getattr(content, "image", None), None
     if not image:
         image, drawing = _generated(settings, options, content.slug, plain(content.title))
-        _drawing_for(settings).want(image, drawing)
+        if content.save_as:  # a draft or future post a production build does not write: nor its image
+            _drawing_for(settings).want(image, drawing)
         size = (WIDTH, HEIGHT)
     content.social_card = Lazy(partial(_card, content, kind, options, image, size))  # notmyidea never reads it
 

@@ -162,6 +162,17 @@ def test_the_image_of_a_removed_post_leaves_the_output_and_others_stay(site):
     assert (folder / "eigen-foto.png").exists()
 
 
+def test_a_production_build_ships_no_share_image_of_a_draft_or_a_future_post(site):
+    """Their pages are not written, so an image with their title would announce them early."""
+    site.post("a", "Gepubliceerd", "2026-11-01 10:00")
+    site.post("b", "Nog een concept", "2026-11-02 10:00", Status="draft")
+    site.post("c", "Komt later", "2099-01-04 10:00")
+    site.build(production=True, SITEURL="https://x.nl")
+    names = [path.name for path in (site.output / "images/delen").iterdir()]
+    assert [n for n in names if n.startswith("gepubliceerd-")] and not [n for n in names if n.startswith(
+        ("nog-een-concept-", "komt-later-"))], names
+
+
 def test_a_drawing_that_fails_in_a_worker_fails_the_build_with_its_error(site, tmp_path):
     site.post("a", "Zonder lettertype", "2026-11-01 10:00")
     with pytest.raises(DorpspleinError, match="cannot open resource"):
