@@ -306,7 +306,9 @@ class Watch:
         page.on("pageerror", lambda error: self.errors.append(str(error)))
         page.on("request", lambda r: self.elsewhere.append(r.url)
                 if urlsplit(r.url).scheme in ("http", "https") and urlsplit(r.url).hostname != HOST else None)
-        page.on("requestfailed", lambda r: self.failed.append(f"{r.url}: {r.failure}"))
+        # ERR_ABORTED: the next page was asked for before the icon request, made after `load`, was answered.
+        page.on("requestfailed", lambda r: self.failed.append(f"{r.url}: {r.failure}")
+                if r.failure != "net::ERR_ABORTED" else None)
         page.on("response", lambda r: self.failed.append(f"{r.status} {r.url}")
                 if r.status >= 400 and r.request.resource_type != "document" else None)
 
