@@ -81,24 +81,31 @@ def build(production, content, output):
 @cli.command()
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
               help="Port on 127.0.0.1 to serve the preview on.")
+@click.option("--forms-port", default=8001, show_default=True, type=click.IntRange(1, 65535),
+              help="Port of the forms service that serve starts and passes /formulieren/ to.")
 @content_options
-def serve(port, content, output):
+def serve(port, forms_port, content, output):
     """Build, serve the site on http://127.0.0.1:8000 and rebuild on every change.
+
+    As in production, the forms service answers under /formulieren/ of the same address: serve
+    starts it (development settings: e-mails are printed unless DORPSPLEIN_SMTP_URL is set).
 
     \b
     Example:
       python tasks.py serve --port 8080
     """
     from dorpsplein.build import build as build_site
-    from dorpsplein.serve import start_server, watch_and_rebuild
+    from dorpsplein.serve import start_forms_service, start_server, watch_and_rebuild
+
+    preview = {"SITEURL": "", "PREVIEW_URL": f"http://127.0.0.1:{port}"}
 
     def preview_settings():
-        return load_settings(content=content, output=output,
-                             extra={"SITEURL": "", "PREVIEW_URL": f"http://127.0.0.1:{port}"})
+        return load_settings(content=content, output=output, extra=preview)
 
     settings = preview_settings()
     build_site(settings)
-    start_server(Path(settings["OUTPUT_PATH"]), port)
+    start_server(Path(settings["OUTPUT_PATH"]), port, forms_port=forms_port)
+    click.echo(start_forms_service(forms_port, preview)[1])
     click.echo(f"Serving the preview on http://127.0.0.1:{port}/ (Ctrl+C stops)")
 
     def rebuild(changed):
@@ -228,23 +235,27 @@ production_forms_option = click.option(
 
 @forms.command("serve")
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(1, 65535),
-              help="Port on 127.0.0.1; in development FORMS_URL follows it.")
+              help="Port on 127.0.0.1 (`serve` and nginx pass /formulieren/ to it).")
 @production_forms_option
 def forms_serve(port, production):
-    """Run the forms service on http://127.0.0.1:8001 (the site's forms post to it).
+    """Run the forms service on 127.0.0.1:8001, answering under FORMS_URL's path (/formulieren/).
 
-    For development: without DORPSPLEIN_SMTP_URL the e-mails, with their links, are
-    printed here instead of sent. On a server, run it under a WSGI server instead
-    (dorpsplein/forms/README.md).
+    The site's pages reach it on their own origin: `serve` (which also starts it) and nginx
+    pass /formulieren/ to this port, and the links in e-mails point to FORMS_URL. For
+    development: without DORPSPLEIN_SMTP_URL the e-mails, with their links, are printed here
+    instead of sent. On a server, run it under a WSGI server instead (dorpsplein/forms/README.md).
 
     \b
     Example:
       python tasks.py forms serve --port 8001
     """
+    from dorpsplein.forms.config import path_of
     from dorpsplein.forms.service import build_app, listen
 
-    server = listen(build_app(production, port), port)
-    click.echo(f"Forms service on http://127.0.0.1:{port}/ (Ctrl+C stops)")
+    app = build_app(production)
+    server = listen(app, port)
+    path = path_of(app.extensions["dorpsplein_forms"].config.forms_url)
+    click.echo(f"Forms service on http://127.0.0.1:{port}{path}/ (Ctrl+C stops)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:

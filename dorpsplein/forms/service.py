@@ -22,14 +22,17 @@ from .contact import resend_unmailed
 logger = logging.getLogger(__name__)
 
 
-def load_forms_config(production: bool = False, port: int | None = None, environ=os.environ) -> FormsConfig:
-    """Settings from pelicanconf (or publishconf) and the environment; in development `port` moves FORMS_URL."""
-    extra = {"FORMS_URL": f"http://127.0.0.1:{port}"} if port and not production else None
+def load_forms_config(production: bool = False, environ=os.environ, extra: dict | None = None) -> FormsConfig:
+    """Settings from pelicanconf (or publishconf) and the environment; `extra` as in load_settings.
+
+    The service's public address is FORMS_URL, by default the site's (in development the preview's)
+    /formulieren: the links in e-mails go there, through nginx or `serve`, whatever port it listens on.
+    """
     return load_config(load_settings(production=production, extra=extra), environ, production)
 
 
-def build_app(production: bool = False, port: int | None = None) -> Flask:
-    return create_app(load_forms_config(production, port))
+def build_app(production: bool = False, extra: dict | None = None) -> Flask:
+    return create_app(load_forms_config(production, extra=extra))
 
 
 def listen(app: Flask, port: int) -> BaseWSGIServer:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, request
+from flask import Blueprint, Flask, jsonify, request
 from flask_limiter import Limiter
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -20,6 +20,7 @@ from ..subscribers import (
     unsubscribe,
 )
 from .app import error_page, from_the_site, render, state
+from .config import path_of
 from .contact import mail_message, store_message
 from .emails import already_subscribed_email, confirmation_email
 from .tokens import InvalidToken, confirm_url, read_confirm_token, read_unsubscribe_token, unsubscribe_url
@@ -57,10 +58,12 @@ def _checked_confirmation(token: str):
 
 
 def register_views(app: Flask, limiter: Limiter) -> None:
+    """Every address under FORMS_URL's path (/formulieren on the site's origin), nothing outside it."""
     config = app.extensions["dorpsplein_forms"].config
     rate_limit = limiter.shared_limit(config.rate_limit, scope="forms")  # one budget per client for all forms
+    views = Blueprint("forms", __name__, url_prefix=path_of(config.forms_url) or None)
 
-    @app.post("/aanmelden")
+    @views.post("/aanmelden")
     @rate_limit
     @from_the_site
     def signup():
@@ -87,7 +90,7 @@ def register_views(app: Flask, limiter: Limiter) -> None:
                                                             "een paar minuten opnieuw.")
         return render("aanmelden_bedankt.html")
 
-    @app.get("/bevestigen/<token>")
+    @views.get("/bevestigen/<token>")
     def confirm_page(token):
         data, subscriber, problem = _checked_confirmation(token)
         if problem:
@@ -95,7 +98,7 @@ def register_views(app: Flask, limiter: Limiter) -> None:
         return render("bevestigen.html", email=subscriber.email,
                       list_label=config.newsletter_lists.get(subscriber.list_name, subscriber.list_name))
 
-    @app.post("/bevestigen/<token>")
+    @views.post("/bevestigen/<token>")
     @from_the_site
     def confirm_subscription(token):
         data, subscriber, problem = _checked_confirmation(token)
@@ -110,7 +113,7 @@ def register_views(app: Flask, limiter: Limiter) -> None:
                                                                          data.key),
                       list_label=config.newsletter_lists.get(subscriber.list_name, subscriber.list_name))
 
-    @app.get("/afmelden/<token>")
+    @views.get("/afmelden/<token>")
     def unsubscribe_page(token):
         try:
             key = read_unsubscribe_token(config.secret_key, token)
@@ -122,7 +125,7 @@ def register_views(app: Flask, limiter: Limiter) -> None:
         return render("afmelden.html", already=done, list_label=label)
 
     # RFC 8058 one-click: mail providers POST here without cookies, login or Origin; so does our button.
-    @app.post("/afmelden/<token>")
+    @views.post("/afmelden/<token>")
     @limiter.exempt
     def unsubscribe_now(token):
         try:
@@ -134,7 +137,7 @@ def register_views(app: Flask, limiter: Limiter) -> None:
         unsubscribe(state().engine, key, state().clock())
         return render("afgemeld.html")
 
-    @app.post("/contact")
+    @views.post("/contact")
     @rate_limit
     @from_the_site
     def contact():
@@ -149,7 +152,7 @@ def register_views(app: Flask, limiter: Limiter) -> None:
         mail_message(state().engine, config, state().send, message_id, now)
         return render("contact_bedankt.html", name=values["name"])
 
-    @app.get("/gezondheid")
+    @views.get("/gezondheid")
     @limiter.exempt
     def health():
         try:
@@ -158,3 +161,5 @@ def register_views(app: Flask, limiter: Limiter) -> None:
             logger.error("health check: database unavailable: %s", exc)
             return jsonify(status="error", database="unavailable"), 503
         return jsonify(status="ok", database="ok", schema_version=version)
+
+    app.register_blueprint(views)

@@ -11,6 +11,7 @@ from pathlib import Path
 from ..errors import DorpspleinError
 from ..forms.config import SECRET_KEY_VARIABLE
 from ..mail import SmtpConfig, smtp_config_from_env
+from ..urls import forms_url as absolute_forms_url
 
 DKIM_KEY_VARIABLE = "DORPSPLEIN_DKIM_KEY_PATH"
 DKIM_SELECTOR_VARIABLE = "DORPSPLEIN_DKIM_SELECTOR"
@@ -75,7 +76,7 @@ def load_send_config(settings: Mapping, environ: Mapping[str, str] = os.environ,
         raise DorpspleinError("NEWSLETTER_RATE_PER_SECOND: expected a number of messages per second") from None
     if rate < 0:
         raise DorpspleinError("NEWSLETTER_RATE_PER_SECOND: must be 0 (no limit) or more")
-    forms_url = (settings.get("FORMS_URL") or "").rstrip("/")
+    forms_url = absolute_forms_url(settings)
     if not forms_url.startswith(("http://", "https://")):
         raise DorpspleinError(f"FORMS_URL: expected the forms service's absolute address, got {forms_url!r}")
     return SendConfig(
