@@ -97,16 +97,18 @@ def stylesheet(templates: Path) -> str:
     return (Path(templates) / "newsletter" / "email.css").read_text(encoding="utf-8")
 
 
-def render(content: NewsletterContent, templates: Path, stylesheet_url: str | None = None) -> Rendered:
+def render(content: NewsletterContent, templates: Path, stylesheet_url: str | None = None,
+           icon_url: str | None = None) -> Rendered:
     """`templates` is the theme's templates folder (it holds `newsletter/`). `stylesheet_url`: the
-    absolute address where the site serves `stylesheet(templates)`, linked from the browser page."""
+    absolute address where the site serves `stylesheet(templates)`, linked from the browser page, as is
+    `icon_url` (the site's icon: without one the browser asks for /favicon.ico and reports its 404)."""
     html_env, text_env = _environment(templates, True), _environment(templates, False)
     inliner = css_inline.CSSInliner(load_remote_stylesheets=False, keep_style_tags=False,
                                     extra_css=stylesheet(templates), apply_width_attributes=True)
     values = {"c": content, "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER}
     template = html_env.get_template("email.html")
     html = inliner.inline(template.render(**values, browser_view=False, stylesheet_url=None))
-    browser_html = template.render(**values, browser_view=True, stylesheet_url=stylesheet_url)
+    browser_html = template.render(**values, browser_view=True, stylesheet_url=stylesheet_url, icon_url=icon_url)
     text = text_env.get_template("email.txt").render(**values)
     return Rendered(html=html, text=_tidy_text(text), browser_html=browser_html)
 

@@ -50,6 +50,7 @@ def write_editions(overview: Overview, output: Path, settings: dict, lists: dict
     site = base_url(settings)
     templates = Path(settings["THEME"]) / "templates"
     stylesheet_url = absolute_url(f"{ROOT_FOLDER}/{STYLESHEET}", settings)
+    icon_url = absolute_url(settings["THEME_LOGO"], settings) if settings.get("THEME_LOGO") else None
     page_url = absolute_url(overview.url, settings)
     intro_html, missing_alt = for_email(overview.content, page_url)
     if missing_alt:
@@ -74,7 +75,7 @@ def write_editions(overview: Overview, output: Path, settings: dict, lists: dict
             list_label=label, sections=sections,
             stats=overview.overview_stats if selection.get("analytics", True) else None,
             browser_url=browser_url, overview_url=page_url)
-        rendered = render(content, templates, stylesheet_url)
+        rendered = render(content, templates, stylesheet_url, icon_url)
         edition = Edition(mailing=f"overzicht-{overview.period.key.lower()}-{list_name}", list_name=list_name,
                           period=overview.period.key, subject=content.subject, preheader=content.preheader,
                           html=rendered.html, text=rendered.text, browser_url=browser_url, site_url=site + "/")

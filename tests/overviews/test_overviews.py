@@ -166,11 +166,13 @@ def test_the_browser_page_links_its_css_instead_of_inlining_it(three_months):
         assert all(script.get("src") for script in browser.find_all("script")), folder
         links = [link["href"] for link in browser.select('link[rel="stylesheet"]')]
         assert links == [f"{site_url}/nieuwsbrief/email.css"], folder  # a file of the site (below)
+        # the site's icon, as on every page: without it the browser asks for /favicon.ico, a 404 in its console
+        assert browser.select_one('link[rel="icon"]')["href"] == f"{site_url}/theme/images/logo.svg"
         # the same content as the e-mail, from the same template
         email = BeautifulSoup(read_edition(folder).html, "html.parser")
         assert browser.h1.get_text() == email.h1.get_text()
         assert [h.get_text() for h in browser.select("h2, h3")] == [h.get_text() for h in email.select("h2, h3")]
-        assert email.select_one("body")["style"] and not email.select('link[rel="stylesheet"]')
+        assert email.select_one("body")["style"] and not email.select('link[rel="stylesheet"], link[rel="icon"]')
     assert (site.output / "nieuwsbrief/email.css").read_text(encoding="utf-8") == css
 
 
