@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
+from dorpsplein.linkcheck import dead_links
 from tasks import cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,6 +55,13 @@ def test_header_and_footer_link_only_to_pages_that_exist(posts_only):
         for href in header + site_links:
             assert _exists(output, href), (page, href)
     assert "/privacy/" not in (output / "index.html").read_text(encoding="utf-8")  # the sign-up form's link too
+    assert dead_links(output, ["http://127.0.0.1:8000"]) == []  # nor anywhere else on the site
+
+
+def test_a_production_build_of_posts_only_is_whole(posts_only):
+    """The production build checks every link itself: it would fail on one dead link."""
+    posts_only.build(production=True)
+    assert "Weekmarkt op de Brink" in posts_only.html("index.html")
 
 
 def test_a_page_that_exists_keeps_its_link(posts_only):
