@@ -155,6 +155,7 @@ def load_config(settings: Mapping, environ: Mapping[str, str] = os.environ, prod
             "MUNICIPALITY": settings.get("MUNICIPALITY", ""),
             "SITEURL": site_url,
             "FORMS_URL": forms_url,
+            "THEME_LOGO": settings.get("THEME_LOGO"),
             "MENUITEMS": settings.get("MENUITEMS", []),
             "FOOTER_LINKS": settings.get("FOOTER_LINKS", []),
             "NEWSLETTER_LISTS": lists,

@@ -307,6 +307,9 @@ def test_pages_are_dutch_and_locked_down(service):
     assert reply.headers["Referrer-Policy"] == "same-origin"
     assert "script-src" not in reply.headers["Content-Security-Policy"]
     assert "default-src 'none'" in reply.headers["Content-Security-Policy"]
+    # The site's icon, which the CSP allows (img-src: the site): without it the browser asks for /favicon.ico.
+    icon = f'<link rel="icon" type="image/svg+xml" href="{service.config.site_url}/theme/images/logo.svg">'
+    assert icon in reply.text
     assert service.get("/aanmelden").status == 405
     too_big = service.post("/contact", {"message": "x" * 100_000})
     assert too_big.status == 413 and "<h1>Te veel tekst</h1>" in too_big.text
