@@ -355,14 +355,12 @@ PAGE_KINDS = [
     ("expired-notice", r"/blog/2026/09/havenstraat-afgesloten-op-zaterdag-19-september/"),
     ("article-with-image", r"/blog/2026/11/storm/"),
     ("article", r"/blog/\d{4}/\d{2}/[^/]+/"),
-    ("blog", r"/blog/"),
-    ("blog-page", r"/blog/pagina/\d+/"),
+    ("blog", r"/blog/(pagina/\d+/)?"),
     ("category", r"/blog/categorie/[^/]+/(pagina/\d+/)?"),
     ("tag", r"/blog/onderwerp/[^/]+/(pagina/\d+/)?"),
     ("author", r"/blog/auteur/[^/]+/(pagina/\d+/)?"),
     ("archives", r"/blog/archief/"),
-    ("year", r"/blog/\d{4}/"),
-    ("month", r"/blog/\d{4}/\d{2}/"),
+    ("year-or-month", r"/blog/\d{4}/(\d{2}/)?"),
     ("categories", r"/blog/categorieen/"),
     ("tags", r"/blog/onderwerpen/"),
     ("authors", r"/blog/auteurs/"),
@@ -453,6 +451,24 @@ def test_an_unknown_address_gets_the_404_page_without_errors(chromium):
     assert [e for e in watch.problems() if not e.endswith(f"({SITE}/bestaat/niet/)")] == []
     assert violations(axe, page) == []
     page.close()
+
+
+def test_the_forms_service_pages_link_only_to_pages_that_exist(chromium, machine, certificate):
+    """The service renders the site's header and footer itself: they must leave out what Duinrand has not."""
+    axe = Axe()
+    page = chromium.new_page()
+    watch = Watch(page)
+    response = page.goto(SITE + "/formulieren/bevestigen/niet-meer-geldig")  # as from an old or mangled mail
+    assert response.status == 400
+    assert page.locator("h1").inner_text()
+    links = {p for p in (own_path(link, page.url) for link in page.evaluate(LINKS)) if p} - {urlsplit(page.url).path}
+    dead = {path: status for path in sorted(links) if (status := https(machine, certificate, "GET", SITE + path)[0])
+            != 200}
+    found = violations(axe, page)
+    problems = [e for e in watch.problems() if not e.endswith(f"({page.url})")]  # its own 400 is expected
+    page.close()
+    assert len(links) > 3 and dead == {}
+    assert found == [] and problems == []
 
 
 # --- A resident's newsletter: sign up, confirm, receive an edition, unsubscribe in one click ---------------------
