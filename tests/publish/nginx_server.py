@@ -12,6 +12,8 @@ import shutil
 import ssl
 import subprocess
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -117,6 +119,51 @@ http {{
     return main
 
 
+def self_signed_certificate(certs: Path, names: str) -> Path:
+    """A throw-away certificate (fullchain.pem, privkey.pem) for `names` ("DNS:host,IP:…"), the first its CN."""
+    certs.mkdir()
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+                    f"/CN={names.split(',')[0].split(':', 1)[1]}", "-addext", f"subjectAltName={names}",
+                    "-keyout", str(certs / "privkey.pem"), "-out", str(certs / "fullchain.pem")],
+                   check=True, capture_output=True)
+    return certs
+
+
+def machine_swaps(folder: Path, release: Path, http_port: int, https_port: int, backend_port: int) -> dict[str, str]:
+    """deploy/'s server paths and ports → this test's folder and ports (for `render_config`)."""
+    return {
+        "/etc/nginx/snippets/": f"{folder}/snippets/",
+        "/srv/dorpsplein/current": str(release),
+        "/var/log/nginx/": f"{folder}/logs/",
+        "/var/www/letsencrypt": str(folder / "acme"),
+        "listen [::]:80;": "",
+        "listen [::]:443 ssl http2;": "",
+        "listen 80;": f"listen 127.0.0.1:{http_port};",
+        "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
+        "proxy_pass http://127.0.0.1:8001;": f"proxy_pass http://127.0.0.1:{backend_port};",
+    }
+
+
+@contextmanager
+def running(folder: Path, config: str, *ports: int) -> Iterator[str]:
+    """nginx with `config` as its site (snippets already in folder/snippets) while the block runs, listening on
+    `ports`; yields what `nginx -t` said."""
+    (folder / "logs").mkdir(exist_ok=True)
+    (folder / "dorpsplein.conf").write_text(config)
+    main = _main_config(folder)
+    tested = subprocess.run([NGINX, "-t", "-p", str(folder), "-c", str(main)], capture_output=True, text=True)
+    assert tested.returncode == 0, tested.stderr
+    process = subprocess.Popen([NGINX, "-p", str(folder), "-c", str(main)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for port in ports:
+            wait_for_port(port, process, "nginx")
+        yield tested.stderr
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
 @pytest.fixture(scope="session")
 def nginx(tmp_path_factory):
     if not Path(NGINX).exists():
@@ -127,41 +174,18 @@ def nginx(tmp_path_factory):
     http_port, https_port = free_ports(2)
     current = _publish_demo(folder, f"https://127.0.0.1:{https_port}")
 
-    certs = folder / "certs"
-    certs.mkdir()
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
-                    f"/CN={SITE_HOST}", "-addext", f"subjectAltName=DNS:{SITE_HOST},IP:127.0.0.1",
-                    "-keyout", str(certs / "privkey.pem"), "-out", str(certs / "fullchain.pem")],
-                   check=True, capture_output=True)
+    certs = self_signed_certificate(folder / "certs", f"DNS:{SITE_HOST},IP:127.0.0.1")
     backend = ThreadingHTTPServer(("127.0.0.1", 0), _EchoHeaders)
     threading.Thread(target=backend.serve_forever, daemon=True).start()
 
-    snippets = folder / "snippets"
-    shutil.copytree(DEPLOY / "nginx/snippets", snippets)
-    (folder / "logs").mkdir()
-    (folder / "dorpsplein.conf").write_text(render_config((DEPLOY / "nginx/dorpsplein.conf").read_text(), {
-        "/etc/nginx/snippets/": f"{snippets}/",
-        "/srv/dorpsplein/current": str(current),
-        "/var/log/nginx/": f"{folder}/logs/",
+    shutil.copytree(DEPLOY / "nginx/snippets", folder / "snippets")
+    config = render_config((DEPLOY / "nginx/dorpsplein.conf").read_text(), {
         f"/etc/letsencrypt/live/{SITE_HOST}/": f"{certs}/",
-        "/var/www/letsencrypt": str(folder / "acme"),
-        "listen [::]:80;": "",
-        "listen [::]:443 ssl http2;": "",
-        "listen 80;": f"listen 127.0.0.1:{http_port};",
-        "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
-        "proxy_pass http://127.0.0.1:8001;": f"proxy_pass http://127.0.0.1:{backend.server_address[1]};",
+        **machine_swaps(folder, current, http_port, https_port, backend.server_address[1]),
         "# brotli_static on;": "brotli_static on;" if BROTLI_MODULE.exists() else "# brotli_static on;",
-    }))
-    main = _main_config(folder)
-    tested = subprocess.run([NGINX, "-t", "-p", str(folder), "-c", str(main)], capture_output=True, text=True)
-    assert tested.returncode == 0, tested.stderr
-    process = subprocess.Popen([NGINX, "-p", str(folder), "-c", str(main)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for_port(https_port, process, "nginx")
-        wait_for_port(http_port, process, "nginx")
-        yield Nginx(folder, http_port, https_port, current.resolve(), tested.stderr)
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        backend.shutdown()
+    })
+    with running(folder, config, https_port, http_port) as nginx_t:
+        try:
+            yield Nginx(folder, http_port, https_port, current.resolve(), nginx_t)
+        finally:
+            backend.shutdown()

@@ -36,7 +36,7 @@ from aiosmtpd.controller import Controller
 from axe_playwright_python.sync_playwright import Axe
 from conftest import CHROMIUM, CHROMIUM_ARGS
 from publish.net import free_ports, wait_for_port
-from publish.nginx_server import NGINX, _main_config, render_config
+from publish.nginx_server import NGINX, machine_swaps, render_config, running, self_signed_certificate
 
 from dorpsplein.settings import ROOT, load_settings
 from dorpsplein.subscribers import count_subscribers, open_database
@@ -212,53 +212,25 @@ def certificate(machine) -> Path:
     """A throw-away certificate for the site's name (Chromium is told to accept its issuer)."""
     if not shutil.which("openssl"):
         pytest.skip("openssl is not installed")
-    certs = machine.root / "certs"
-    certs.mkdir()
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", f"/CN={HOST}",
-                    "-addext", f"subjectAltName=DNS:{HOST}", "-keyout", str(certs / "privkey.pem"),
-                    "-out", str(certs / "fullchain.pem")], check=True, capture_output=True)
-    return certs
-
-
-def deployed_config(text: str, machine: Machine, release: Path, certs: Path) -> str:
-    """deploy/nginx/dorpsplein.conf as Duinrand installs it: its own name, then this machine's paths and ports."""
-    assert DEPLOYED_HOST in text
-    text = re.sub(r"/etc/letsencrypt/live/[^/\s]+/", f"{certs}/", text.replace(DEPLOYED_HOST, HOST))
-    return render_config(text, {
-        "/etc/nginx/snippets/": f"{machine.root}/nginx/snippets/",
-        "/srv/dorpsplein/current": str(release),
-        "/var/log/nginx/": f"{machine.root}/nginx/logs/",
-        "/var/www/letsencrypt": str(machine.root / "acme"),
-        "listen [::]:80;": "",
-        "listen [::]:443 ssl http2;": "",
-        "listen 80;": f"listen 127.0.0.1:{machine.http_port};",
-        "listen 443 ssl http2;": f"listen 127.0.0.1:{machine.https_port} ssl http2;",
-        "proxy_pass http://127.0.0.1:8001;": f"proxy_pass http://127.0.0.1:{machine.forms_port};",
-    })
+    return self_signed_certificate(machine.root / "certs", f"DNS:{HOST}")
 
 
 @pytest.fixture(scope="module")
 def nginx(machine, release, certificate, forms_service):
+    """deploy/nginx/dorpsplein.conf as Duinrand installs it: its own name, then this machine's paths and ports."""
     if not Path(NGINX).exists():
         pytest.skip("nginx is not installed (Debian: apt-get install nginx)")
     folder = machine.root / "nginx"
-    (folder / "logs").mkdir(parents=True)
     shutil.copytree(ROOT / "deploy/nginx/snippets", folder / "snippets")
     for snippet in (folder / "snippets").iterdir():
         snippet.write_text(snippet.read_text().replace(DEPLOYED_HOST, HOST))
-    config = deployed_config((ROOT / "deploy/nginx/dorpsplein.conf").read_text(), machine, release, certificate)
-    (folder / "dorpsplein.conf").write_text(config)
-    main = _main_config(folder)
-    tested = subprocess.run([NGINX, "-t", "-p", str(folder), "-c", str(main)], capture_output=True, text=True)
-    assert tested.returncode == 0, tested.stderr
-    process = subprocess.Popen([NGINX, "-p", str(folder), "-c", str(main)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for_port(machine.https_port, process, "nginx")
-        yield process
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    text = (ROOT / "deploy/nginx/dorpsplein.conf").read_text()
+    assert DEPLOYED_HOST in text
+    text = re.sub(r"/etc/letsencrypt/live/[^/\s]+/", f"{certificate}/", text.replace(DEPLOYED_HOST, HOST))
+    config = render_config(text, machine_swaps(folder, release, machine.http_port, machine.https_port,
+                                               machine.forms_port))
+    with running(folder, config, machine.https_port):
+        yield
 
 
 def https(machine: Machine, certs: Path, method: str, url: str, body: bytes | None = None,
