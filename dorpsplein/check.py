@@ -21,6 +21,7 @@ from pelican.utils import get_date
 
 from .build import build
 from .errors import DorpspleinError
+from .images import parse_image
 from .metadata import KNOWN_KEYS, STATUSES, parse_yes_no
 from .new_post import post_slug
 from .settings import load_settings, settings_file
@@ -161,13 +162,18 @@ def _check_metadata(source: SourceFile, article: bool, settings: dict, report: _
 
     image = meta.get("image")
     if image:
-        # Image is a path from the content folder, e.g. images/brug.jpg
-        target = _local_file(image.value, source.path, settings, relative_to=Path(settings["PATH"]))
-        if target is not None and not target.is_file():
-            report.error(path, image.line, f"image file {image.value!r} not found")
+        _check_image_file(source, image, settings, report)
         alt = meta.get("image_alt")
         if alt is None or not alt.value:
             report.error(path, image.line, "Image without Image_alt: describe the image for people who cannot see it")
+
+
+def _check_image_file(source: SourceFile, image, settings: dict, report: _Report) -> None:
+    """The file an `Image` names, read the way the build reads it (dorpsplein/images.py), must exist."""
+    root = Path(settings["PATH"])
+    ref = parse_image(image.value, source.path.relative_to(root).as_posix())
+    if ref is not None and ref.source is not None and not (root / ref.source).is_file():
+        report.error(source.path, image.line, f"image file {image.value!r} not found")
 
 
 def _naive(value):
