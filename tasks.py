@@ -71,9 +71,12 @@ def build(production, content, output):
       python tasks.py build --content ~/andere-site --output /tmp/site
     """
     from dorpsplein.build import build as build_site
+    from dorpsplein.production import check_release, check_settings
 
     settings = load_settings(production=production, content=content, output=output)
-    result = build_site(settings, strict=production)
+    if production:
+        check_settings(settings)
+    result = build_site(settings, strict=production, release_check=check_release if production else None)
     click.echo(f"Built {'production' if production else 'development'} site in {result.output}"
                + (f" with {len(result.warnings)} warning(s)" if result.warnings else ""))
 
@@ -429,7 +432,7 @@ def newsletter_send(list_name, period, file, dry_run, production, output):
     settings = load_settings(production=production, output=output)
     with Progress(transient=True) as bar:
         task = bar.add_task("Versturen", total=None)
-        edition, report = send(settings, list_name, period, file, dry_run,
+        edition, report = send(settings, list_name, period, file, dry_run, production=production,
                                progress=lambda done, total: bar.update(task, completed=done, total=total))
     for line in summary_lines(edition, report):
         click.echo(line)
