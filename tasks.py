@@ -44,6 +44,22 @@ def content_options(func):
     return wrapper
 
 
+# The variables of the live addresses (dorpsplein/production.py checks their values): every production job maps them.
+ADDRESS_VARIABLES = ("DORPSPLEIN_SITEURL", "DORPSPLEIN_FORMS_URL")
+
+
+def ci_environment(*names: str, when: str | None = None, unless: str | None = None):
+    """Declare the DORPSPLEIN_* variables a CI job that runs this command must pass to it: always, only
+    with the flag `when`, or not with the flag `unless`. tests/publish/test_workflows.py reads every
+    workflow and fails when a command it runs lacks one of them."""
+
+    def declare(command: click.Command) -> click.Command:
+        command.ci_environment = (names, when, unless)
+        return command
+
+    return declare
+
+
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="dorpsplein")
 @click.option("-v", "--verbose", is_flag=True, help="Show what Pelican is doing.")
@@ -58,6 +74,7 @@ def cli(verbose):
                         format="%(levelname)s: %(message)s", force=True)
 
 
+@ci_environment(*ADDRESS_VARIABLES, when="production")
 @cli.command()
 @click.option("--production", is_flag=True,
               help="Use publishconf.py; any warning fails the build and leaves output/ as it was.")
@@ -71,9 +88,12 @@ def build(production, content, output):
       python tasks.py build --content ~/andere-site --output /tmp/site
     """
     from dorpsplein.build import build as build_site
+    from dorpsplein.production import check_release, check_settings
 
     settings = load_settings(production=production, content=content, output=output)
-    result = build_site(settings, strict=production)
+    if production:
+        check_settings(settings)
+    result = build_site(settings, strict=production, release_check=check_release if production else None)
     click.echo(f"Built {'production' if production else 'development'} site in {result.output}"
                + (f" with {len(result.warnings)} warning(s)" if result.warnings else ""))
 
@@ -252,6 +272,8 @@ production_forms_option = click.option(
     help="Use publishconf.py; requires DORPSPLEIN_SECRET_KEY and DORPSPLEIN_SMTP_URL.")
 
 
+@ci_environment(*ADDRESS_VARIABLES, "DORPSPLEIN_SECRET_KEY", "DORPSPLEIN_SMTP_URL", "DORPSPLEIN_DATABASE_URL",
+                when="production")
 @forms.command("serve")
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(1, 65535),
               help="Port on 127.0.0.1 (`serve` and nginx pass /formulieren/ to it).")
@@ -420,6 +442,8 @@ def subscribers_remove(email, list_name):
     click.echo(f"Removed {email} from {', '.join(removed)}")
 
 
+@ci_environment(*ADDRESS_VARIABLES, "DORPSPLEIN_SMTP_URL", "DORPSPLEIN_SECRET_KEY", "DORPSPLEIN_DATABASE_URL",
+                when="production")
 @newsletter.command("send")
 @click.option("--list", "list_name", default="extern", show_default=True, help="The list to send to.")
 @click.option("--period", help="Edition to send, e.g. 2026-11 (default: the newest one built).")
@@ -448,7 +472,7 @@ def newsletter_send(list_name, period, file, dry_run, production, output):
     settings = load_settings(production=production, output=output)
     with Progress(transient=True) as bar:
         task = bar.add_task("Versturen", total=None)
-        edition, report = send(settings, list_name, period, file, dry_run,
+        edition, report = send(settings, list_name, period, file, dry_run, production=production,
                                progress=lambda done, total: bar.update(task, completed=done, total=total))
     for line in summary_lines(edition, report):
         click.echo(line)
@@ -483,6 +507,7 @@ def _print_social(table, lines=()):
     console.print(table)
 
 
+@ci_environment("DORPSPLEIN_MASTODON_TOKEN", "DORPSPLEIN_BLUESKY_PASSWORD", unless="dry_run")
 @social.command("push")
 @click.option("--feed", help="JSON Feed to read: a path or the live site's URL (default: output/feeds/all.json).")
 @_social_network_option
@@ -575,6 +600,7 @@ def social_follow(network):
         sys.exit(1)
 
 
+@ci_environment(*ADDRESS_VARIABLES, "DORPSPLEIN_PUBLISH_TARGETS", "DORPSPLEIN_PUBLISH_TARGET")
 @cli.command("publish")
 @click.option("--target", help="A name from PUBLISH_TARGETS (default: PUBLISH_TARGET).")
 @click.option("--dry-run", is_flag=True, help="Check, build and compress, then list what would change; send nothing.")

@@ -47,8 +47,8 @@ def env_overrides(known: dict, environ=os.environ) -> dict:
     for key, raw in environ.items():
         name = key[len(ENV_PREFIX):]
         if key.startswith(ENV_PREFIX) and name in known:
-            if raw == "" and isinstance(known[name], str):
-                continue  # CI maps an unset variable to "": the settings file's value stays
+            if raw == "" and not isinstance(known[name], bool):
+                continue  # CI passes an unset variable as "": the settings file's value stays
             overrides[name] = _coerce(name, raw, known[name])
     return overrides
 

@@ -128,9 +128,6 @@ def load_config(settings: Mapping, environ: Mapping[str, str] = os.environ, prod
     for name in ("CONTACT_EMAIL", "MAIL_FROM", "FORMS_CONSENT_VERSION", "FORMS_CONSENT_TEXT"):
         if not settings.get(name):
             raise DorpspleinError(f"{name}: the forms service needs this setting (see dorpsplein/forms/README.md)")
-    if production and not forms_url.startswith("https://"):
-        logger.warning("FORMS_URL is %s: the links in e-mails will point there; set DORPSPLEIN_FORMS_URL to the "
-                       "service's public https address", forms_url)
     return FormsConfig(
         production=production,
         site_url=site_url,

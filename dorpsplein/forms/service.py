@@ -13,6 +13,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from ..errors import DorpspleinError
 from ..mail import send_message
+from ..production import check_settings
 from ..settings import load_settings
 from ..subscribers import Subscriber, count_subscribers, list_subscribers, open_database, prune_unconfirmed
 from .app import create_app, log_instead_of_sending
@@ -28,7 +29,10 @@ def load_forms_config(production: bool = False, environ=os.environ, extra: dict 
     The service's public address is FORMS_URL, by default the site's (in development the preview's)
     /formulieren: the links in e-mails go there, through nginx or `serve`, whatever port it listens on.
     """
-    return load_config(load_settings(production=production, extra=extra), environ, production)
+    settings = load_settings(production=production, extra=extra)
+    if production:  # `forms serve --production` and the WSGI entry: only the live addresses
+        check_settings(settings)
+    return load_config(settings, environ, production)
 
 
 def build_app(production: bool = False, extra: dict | None = None) -> Flask:

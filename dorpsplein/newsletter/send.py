@@ -19,6 +19,8 @@ from collections.abc import Callable
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email import message_from_bytes
+from email.policy import default
 from email.utils import parseaddr
 from pathlib import Path
 
@@ -26,6 +28,7 @@ from sqlalchemy import Engine
 
 from ..errors import DorpspleinError
 from ..mail import MailError, smtp_connection
+from ..production import check_mail
 from . import deliveries
 from .config import SendConfig
 from .edition import Edition
@@ -108,6 +111,8 @@ def send_edition(edition: Edition, engine: Engine, config: SendConfig, database_
             stack.enter_context(mailing_lock(edition.mailing, database_url))
         todo = deliveries.to_send(engine, edition.mailing, edition.list_name)
         report.to_send = len(todo)
+        if config.production and todo:  # every copy is this one but for its address and link: check one, first
+            check_mail(message_from_bytes(MessageFactory(edition, config).build(todo[0], now()), policy=default))
         if not dry_run and todo:
             deliveries.sqlite_without_fsync_per_commit(engine)
             _send_all(edition, engine, config, todo, report, progress, now)

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from ..errors import DorpspleinError
+from ..production import check_settings
 from ..subscribers import database_url, open_database
 from .config import load_send_config
 from .edition import edition_folder, latest_period, read_edition
@@ -27,8 +28,10 @@ def find_edition(settings: dict, list_name: str, period: str | None = None, file
 
 
 def send(settings: dict, list_name: str, period: str | None = None, file: Path | None = None, dry_run: bool = False,
-         progress: Progress | None = None, environ=os.environ) -> tuple[object, SendReport]:
-    config = load_send_config(settings, environ, dry_run=dry_run)
+         progress: Progress | None = None, environ=os.environ, production: bool = False) -> tuple[object, SendReport]:
+    if production:
+        check_settings(settings)
+    config = load_send_config(settings, environ, dry_run=dry_run, production=production)
     edition = find_edition(settings, list_name, period, file)
     url = database_url(environ)
     report = send_edition(edition, open_database(url), config, database_url=url, dry_run=dry_run, progress=progress)

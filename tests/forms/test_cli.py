@@ -89,7 +89,8 @@ def test_a_bad_database_url_names_the_variable(runner, monkeypatch):
      "smtps://user:password@host:465\n"),
     ({"DORPSPLEIN_SECRET_KEY": SECRET, "DORPSPLEIN_SMTP_URL": "smtp://localhost",
       "DORPSPLEIN_FORMS_URL": "formulieren"},
-     "Error: FORMS_URL: expected an absolute http(s) address, got 'formulieren'\n"),
+     "Error: FORMS_URL: 'formulieren' is not an absolute https:// address; set DORPSPLEIN_FORMS_URL to the live "
+     "address, e.g. https://www.gemeente-voorbeeld.nl\n"),
 ])
 def test_production_refuses_to_start_without_what_it_needs(runner, database, monkeypatch, environ, message):
     for name in ("DORPSPLEIN_SECRET_KEY", "DORPSPLEIN_SMTP_URL"):
