@@ -499,6 +499,7 @@ def test_the_contact_form_delivers_a_message(chromium, inbox):
     assert page.locator("h1").inner_text() == "Bedankt voor uw bericht"
     assert page.url == f"{SITE}/formulieren/contact"
     assert watch.problems() == []
+    assert chromium.cookies() == []  # no cookie from the site or the service, after both forms
     page.close()
 
     message, raw = inbox.wait_for("info@duinrand.example", "Losse tegel op het Duinpad")
