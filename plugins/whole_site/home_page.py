@@ -51,6 +51,7 @@ class HomePageGenerator(Generator):
         subtitle = settings.get("SITESUBTITLE") or ""
         self.home = HomePage(title=settings["SITENAME"], content=f"<p>{html.escape(subtitle)}</p>" if subtitle else "",
                              summary=subtitle, lang=settings.get("DEFAULT_LANG", "nl"), metadata={"summary": subtitle})
+        self.context["home_page"] = self.home  # plugins/sitemap lists it
 
     def site_paths(self) -> list[str]:
         return [HOME] if self.home else []

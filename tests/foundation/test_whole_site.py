@@ -40,6 +40,7 @@ def test_without_a_welcome_page_the_home_page_lists_the_latest_posts(posts_only)
     assert titles == ["Raadsvergadering in maart", "Brug weer open", "Weekmarkt op de Brink"]
     assert '<a href="/blog/">' in home  # and the way to all of them
     assert "<title>Dorpsplein Gemeente Voorbeeld</title>" in home
+    assert "<loc>http://127.0.0.1:8000/</loc>" in posts_only.html("sitemap.xml")
 
 
 def test_header_and_footer_link_only_to_pages_that_exist(posts_only):
