@@ -301,7 +301,8 @@ def test_the_release_is_duinrand_without_drafts_or_future_posts(release):
     assert not list(release.rglob("*openingstijden-gemeentehuis*")), "the draft was published"
     assert not (release / "concepten").exists()
     expired = release / "blog/2026/09/havenstraat-afgesloten-op-zaterdag-19-september/index.html"
-    assert expired.exists(), "an expired notice keeps its own page"
+    assert "Verlopen" in expired.read_text(encoding="utf-8"), "an expired notice keeps its own page, marked"
+    assert "#00666b" in (release / "theme/css/tokens.css").read_text(), "Duinrand's brand colour"
     feed = json.loads((release / "feeds/all.json").read_text())
     titles = [item["title"] for item in feed["items"]]
     assert len(titles) == 29 and not [t for t in titles if "Havenstraat afgesloten" in t]
