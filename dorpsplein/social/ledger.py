@@ -76,6 +76,8 @@ def item_tid(key: str, date: datetime.datetime) -> str:
     refused by the PDS itself, whichever checkout or process tries to create it.
     """
     digest = int.from_bytes(hashlib.sha256(f"bluesky\x00{key}".encode()).digest()[:8], "big")
+    if date.tzinfo is None:  # the feed's dates carry an offset; a bare one is taken as UTC, on every machine
+        date = date.replace(tzinfo=datetime.UTC)
     seconds = int(date.timestamp())
     return _tid(seconds * 1_000_000 + digest % 1_000_000, (digest // 1_000_000) & 0x3FF)
 
