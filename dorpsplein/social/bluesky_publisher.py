@@ -48,6 +48,14 @@ def _error_name(exc: RequestErrorBase) -> str | None:
     return getattr(exc.response.content, "error", None) if exc.response is not None else None
 
 
+def _already_exists(exc: RequestErrorBase) -> bool:
+    """An explicit "record exists" answer (a 409, or an error name such as atproto#4728 proposes) instead
+    of today's 500: then we read the record under our key too, rather than report a refusal."""
+    if exc.response is None:
+        return False
+    return exc.response.status_code == 409 or "exist" in (_error_name(exc) or "").lower()
+
+
 def _sort_time(post) -> datetime.datetime | None:
     """Where the author feed sorts a post: the earlier of its createdAt and indexedAt."""
     times = [parse_time(value) for value in (getattr(post.record, "created_at", None), post.indexed_at) if value]
@@ -71,9 +79,9 @@ class BlueskyPublisher(RetryingPublisher):
             return Failure(TRANSIENT, "no answer from the server (timeout or broken connection)", uncertain=True)
         if isinstance(exc, UnauthorizedError):
             return Failure(PERMANENT, f"login refused: {_xrpc_message(exc)}")
+        if isinstance(exc, RequestErrorBase) and _already_exists(exc):  # a create that did arrive, ours or not
+            return Failure(TRANSIENT, _xrpc_message(exc), uncertain=True)
         if isinstance(exc, BadRequestError):
-            if _error_name(exc) == "RecordAlreadyExists":  # a repeat of a create that did arrive
-                return Failure(TRANSIENT, _xrpc_message(exc), uncertain=True)
             return Failure(PERMANENT, _xrpc_message(exc))
         if isinstance(exc, NetworkError):
             if exc.response is None:

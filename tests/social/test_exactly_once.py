@@ -16,6 +16,7 @@ from dorpsplein.social import push
 from dorpsplein.social.ledger import DONE, RECONCILED, Ledger, item_tid
 
 from .conftest import ROOT
+from .fakes.base import Reply
 from .fakes.bluesky import TID_RE
 from .test_crash import cli_env
 from .test_faults import assert_exactly_once
@@ -76,9 +77,15 @@ def test_a_second_checkout_with_an_empty_ledger_posts_nothing_again(settings, en
         assert again.remote_url == record.remote_url and again.url == record.url
 
 
-def test_bluesky_itself_refuses_a_second_copy_under_the_items_record_key(settings, environ, sleeps, bluesky,
+@pytest.mark.parametrize("refusal", [
+    None,  # today's PDS: 500 InternalServerError
+    Reply(400, {"error": "RecordAlreadyExists", "message": "Record already exists"}),  # an explicit one (atproto#4728)
+    Reply(409, {"error": "Conflict", "message": "Record already exists"}),
+], ids=["500", "400-exists", "409"])
+def test_bluesky_itself_refuses_a_second_copy_under_the_items_record_key(refusal, settings, environ, sleeps, bluesky,
                                                                           three_posts, tmp_path):
     bluesky.indexing = False  # the AppView lags: the author feed does not show the posts yet
+    bluesky.duplicate_reply = refusal or bluesky.duplicate_reply
     first = push(settings, feed=three_posts.feed_path, network="bluesky", environ=environ, sleep=sleeps)
     assert {o.status for o in first.outcomes} == {"posted"}
     keys = {uri.rsplit("/", 1)[-1] for uri in bluesky.records}

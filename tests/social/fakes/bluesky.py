@@ -74,6 +74,8 @@ class FakeBluesky(FakeServer):
         self._counter = itertools.count(1)
         self._lock = threading.Lock()
         self.indexing = True  # False: new posts stay out of the author feed (the AppView is behind)
+        # The answer to a createRecord under a key that exists: a 500 today; an explicit error may follow.
+        self.duplicate_reply = Reply(500, {"error": "InternalServerError", "message": "Internal Server Error"})
 
     def error_body(self, status: int) -> dict:
         if status == 429:
@@ -219,7 +221,7 @@ class FakeBluesky(FakeServer):
         uri = f"at://{self.did}/{collection}/{rkey}"
         with self._lock:
             if uri in self.records:  # the MST already holds a value at this key: the PDS answers 500
-                return Reply(500, {"error": "InternalServerError", "message": "Internal Server Error"})
+                return self.duplicate_reply
             cid = cid_for(json.dumps(record, sort_keys=True).encode(), codec=0x71)
             self.records[uri] = {"record": record, "cid": cid, "indexedAt": _iso(now), "indexed": self.indexing}
         return Reply(200, {"uri": uri, "cid": cid})
