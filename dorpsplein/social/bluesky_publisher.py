@@ -215,7 +215,7 @@ class BlueskyPublisher(RetryingPublisher):
         if getattr(external, "uri", None):
             links.add(external.uri)
         remote = Remote(post.uri, self._remote(post.uri).url, text)
-        return AccountPost(remote, text, frozenset(links), post.uri.rsplit("/", 1)[-1], _sort_time(post))
+        return AccountPost(remote, text, frozenset(links), post.uri.rsplit("/", 1)[-1])
 
     # Accounts ----------------------------------------------------------------------------------
 

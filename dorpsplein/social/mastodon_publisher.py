@@ -7,6 +7,7 @@ session keeps the last response's headers, because MastodonRatelimitError does n
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import html
@@ -64,8 +65,7 @@ def _links(status) -> frozenset[str]:
 def account_post(status) -> AccountPost:
     url = status.get("url") or status.get("uri") or ""
     text = _plain(status.get("content") or "")
-    return AccountPost(Remote(str(status["id"]), url, text), text, _links(status),
-                       when=parse_time(status.get("created_at")))
+    return AccountPost(Remote(str(status["id"]), url, text), text, _links(status))
 
 
 class MastodonPublisher(RetryingPublisher):
@@ -164,7 +164,8 @@ class MastodonPublisher(RetryingPublisher):
             # The newest page is enough: an attempt that arrived is among the newest posts.
             if not failure.uncertain:
                 return None
-            return next((post.remote for post in self.read_account(None)
+            # Ours (or the same request's, by its Idempotency-Key): the ledger keeps the text as we sent it.
+            return next((dataclasses.replace(post.remote, text=None) for post in self.read_account(None)
                          if post.matches(composed.draft.link, composed.text, ())), None)
 
         status = self._retry(post, "posting", before_retry=look_first)

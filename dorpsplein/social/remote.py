@@ -29,7 +29,6 @@ class AccountPost:
     text: str  # plain text
     links: frozenset[str] = field(default_factory=frozenset)  # every URL it links to (facets, card, hrefs)
     rkey: str = ""  # Bluesky record key
-    when: datetime.datetime | None = None
 
     def matches(self, link: str | None, text: str, keys) -> bool:
         """Is this the post of a feed item (by its URL), of one of our record keys, or with the same text?"""
