@@ -119,6 +119,8 @@ deliveries = Table(
     Column("smtp_code", Integer),
     Column("detail", Text),
     Column("updated_at", UtcDateTime, nullable=False),
+    Column("owner", String(128)),  # the run that claimed a `sending` row: host, pid and a random part
+    Column("lease_until", UtcDateTime),  # a `sending` row is that run's until then; it renews while alive
     UniqueConstraint("mailing", "subscriber_id", name="uq_deliveries_mailing_subscriber"),
 )
 

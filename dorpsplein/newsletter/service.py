@@ -31,5 +31,5 @@ def send(settings: dict, list_name: str, period: str | None = None, file: Path |
     config = load_send_config(settings, environ, dry_run=dry_run)
     edition = find_edition(settings, list_name, period, file)
     url = database_url(environ)
-    report = send_edition(edition, open_database(url), config, database_url=url, dry_run=dry_run, progress=progress)
+    report = send_edition(edition, open_database(url), config, dry_run=dry_run, progress=progress)
     return edition, report
