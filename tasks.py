@@ -269,6 +269,32 @@ def forms_resend(production):
 
 
 @cli.group()
+def db():
+    """The database of the forms service and the newsletter (DORPSPLEIN_DATABASE_URL).
+
+    \b
+    Example:
+      python tasks.py db upgrade
+    """
+
+
+@db.command("upgrade")
+def db_upgrade():
+    """Create the database or bring its schema to the newest revision (every command does this too).
+
+    Run it on a server after updating, before restarting the forms service.
+
+    \b
+    Example:
+      DORPSPLEIN_DATABASE_URL=postgresql+psycopg://dorpsplein@db/dorpsplein python tasks.py db upgrade
+    """
+    from dorpsplein.db.database import head_revision, migrate_database
+
+    _engine, before = migrate_database()
+    click.echo(f"Database at revision {head_revision()} (was {before or 'empty'})")
+
+
+@cli.group()
 def newsletter():
     """Newsletters and their subscribers.
 

@@ -1,214 +1,31 @@
-"""The subscriber database: one schema for the forms service and the newsletter sender.
+"""The subscriber logic: sign-up, confirmation, unsubscribe, administrators' additions and removals.
 
-SQLite by default, any SQLAlchemy URL from `DORPSPLEIN_DATABASE_URL` (PostgreSQL for a
-municipality that outgrows one file). The schema carries a version number; `open_database`
-creates a fresh database at the current version, upgrades an older one with the additive steps
-in `MIGRATIONS` (all in one transaction, so a failed upgrade changes nothing) and refuses a
-database written by newer code.
-
-A subscriber row is one address on one list. Its life: `pending` (sign-up, waiting for the
-confirmation link) → `confirmed` (with the time and version of the consent text: AVG art. 7
-proof) → `unsubscribed` (kept, as the record that consent was withdrawn). Pending rows older
-than a few days are pruned. `key` is the random public identifier that links carry; `nonce`
-makes a confirmation link single-use.
+The tables are in `dorpsplein.db.schema`, opening and migrating the database in `dorpsplein.db.database`;
+the names other modules have always imported from here are re-exported below.
 """
 
 from __future__ import annotations
 
-import os
 import secrets
-from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import Enum
-from pathlib import Path
 
-from sqlalchemy import (
-    Column,
-    DateTime,
-    Engine,
-    ForeignKey,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    TypeDecorator,
-    UniqueConstraint,
-    create_engine,
-    event,
-    func,
-    inspect,
-    select,
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import IntegrityError
+
+# Re-exported: other modules have always imported these from here.
+from .db.database import DATABASE_URL_VARIABLE, database_url, default_database_url, open_database  # noqa: F401
+from .db.schema import (  # noqa: F401
+    CONFIRMED,
+    EMAIL_MAX_LENGTH,
+    PENDING,
+    UNSUBSCRIBED,
+    contact_messages,
+    deliveries,
+    subscribers,
 )
-from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, OperationalError
-
 from .errors import DorpspleinError
-
-DATABASE_URL_VARIABLE = "DORPSPLEIN_DATABASE_URL"
-SCHEMA_VERSION = 1
-
-PENDING, CONFIRMED, UNSUBSCRIBED = "pending", "confirmed", "unsubscribed"
-EMAIL_MAX_LENGTH = 254  # RFC 5321 path limit
-
-
-class UtcDateTime(TypeDecorator):
-    """Aware UTC datetimes in, aware UTC datetimes out, on SQLite (which has no time zones) too."""
-
-    impl = DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        if value is not None:
-            if value.tzinfo is None:
-                raise ValueError("naive datetime; pass an aware UTC datetime")
-            value = value.astimezone(UTC).replace(tzinfo=None)
-        return value
-
-    def process_result_value(self, value, dialect):
-        return value.replace(tzinfo=UTC) if value is not None else None
-
-
-metadata = MetaData()
-
-schema_info = Table(
-    "dorpsplein_schema", metadata,
-    Column("id", Integer, primary_key=True),  # always 1: a single row
-    Column("version", Integer, nullable=False),
-)
-
-subscribers = Table(
-    "subscribers", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("key", String(32), nullable=False, unique=True),
-    Column("email", String(EMAIL_MAX_LENGTH), nullable=False),
-    Column("list_name", String(64), nullable=False),
-    Column("status", String(16), nullable=False),
-    Column("nonce", String(32)),
-    Column("source", String(16), nullable=False),  # form | import | admin
-    Column("requested_at", UtcDateTime, nullable=False),
-    Column("confirmed_at", UtcDateTime),
-    Column("consent_version", String(64)),
-    Column("consent_note", Text),  # proof of consent for rows that did not come through the form
-    Column("unsubscribed_at", UtcDateTime),
-    UniqueConstraint("email", "list_name", name="uq_subscribers_email_list"),
-    Index("ix_subscribers_list_status", "list_name", "status"),
-)
-
-contact_messages = Table(
-    "contact_messages", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("name", String(100), nullable=False),
-    Column("email", String(EMAIL_MAX_LENGTH), nullable=False),
-    Column("subject", String(150), nullable=False),
-    Column("message", Text, nullable=False),
-    Column("received_at", UtcDateTime, nullable=False),
-    Column("mailed_at", UtcDateTime),  # NULL until the community manager's copy is sent
-)
-
-# One row per (mailing, subscriber), written before and updated after each send: the newsletter
-# sender's exactly-once record. Status: sending | sent | deferred (4xx, retried) | failed (5xx).
-deliveries = Table(
-    "deliveries", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("mailing", String(128), nullable=False),
-    Column("subscriber_id", Integer, ForeignKey("subscribers.id", ondelete="CASCADE"), nullable=False),
-    Column("status", String(16), nullable=False),
-    Column("attempts", Integer, nullable=False, default=0),
-    Column("smtp_code", Integer),
-    Column("detail", Text),
-    Column("updated_at", UtcDateTime, nullable=False),
-    Column("owner", String(128)),  # the run that claimed a `sending` row: host, pid and a random part
-    Column("lease_until", UtcDateTime),  # a `sending` row is that run's until then; it renews while alive
-    UniqueConstraint("mailing", "subscriber_id", name="uq_deliveries_mailing_subscriber"),
-)
-
-# Steps that bring a database from version N-1 to N: additive only (add tables, columns, indexes),
-# so an upgrade never loses data. A fresh database is created at SCHEMA_VERSION directly.
-MIGRATIONS: dict[int, callable] = {}
-
-
-def default_database_url(environ: Mapping[str, str] = os.environ) -> str:
-    """A SQLite file outside the repository, so personal data can never be committed by accident."""
-    data_home = Path(environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return f"sqlite:///{data_home / 'dorpsplein' / 'subscribers.sqlite3'}"
-
-
-def database_url(environ: Mapping[str, str] = os.environ) -> str:
-    return environ.get(DATABASE_URL_VARIABLE) or default_database_url(environ)
-
-
-def _sqlite_transactions(engine: Engine) -> None:
-    """Let SQLite wait for a lock and take the write lock at BEGIN, so concurrent writers queue up
-    instead of failing with 'database is locked' (pysqlite's own BEGIN handling cannot do this)."""
-
-    @event.listens_for(engine, "connect")
-    def on_connect(dbapi_connection, _record):
-        dbapi_connection.isolation_level = None
-        dbapi_connection.execute("PRAGMA busy_timeout = 30000")
-        dbapi_connection.execute("PRAGMA foreign_keys = ON")
-        if engine.url.database not in (None, "", ":memory:"):
-            dbapi_connection.execute("PRAGMA journal_mode = WAL")
-
-    @event.listens_for(engine, "begin")
-    def on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-
-def open_database(url: str | None = None) -> Engine:
-    """An engine for the subscriber database, with its schema created or upgraded."""
-    url = url or database_url()
-    try:
-        engine = create_engine(url, pool_pre_ping=True)
-    except (ArgumentError, NoSuchModuleError, ImportError) as exc:
-        raise DorpspleinError(f"{DATABASE_URL_VARIABLE}: not a usable database URL ({exc})") from None
-    if engine.dialect.name == "sqlite":
-        if engine.url.database not in (None, "", ":memory:"):
-            folder = Path(engine.url.database).parent
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise DorpspleinError(f"{DATABASE_URL_VARIABLE}: cannot create the folder {folder} "
-                                      f"({exc.strerror})") from None
-        _sqlite_transactions(engine)
-    try:
-        migrate(engine)
-    except OperationalError as exc:
-        where = engine.url.render_as_string(hide_password=True)
-        raise DorpspleinError(f"{DATABASE_URL_VARIABLE}: cannot open {where}: {exc.orig}") from None
-    return engine
-
-
-def schema_version(engine: Engine) -> int | None:
-    """The version stamped in the database, or None for a database without our tables."""
-    with engine.connect() as conn:
-        if not inspect(conn).has_table(schema_info.name):
-            return None
-        return conn.execute(select(schema_info.c.version)).scalar_one()
-
-
-def migrate(engine: Engine) -> int:
-    """Create or upgrade the schema to SCHEMA_VERSION; returns the version the database had."""
-    with engine.begin() as conn:
-        tables = set(inspect(conn).get_table_names())
-        if schema_info.name not in tables:
-            clash = tables & set(metadata.tables)
-            if clash:
-                raise DorpspleinError(f"{DATABASE_URL_VARIABLE}: the database has tables named "
-                                      f"{', '.join(sorted(clash))} but no schema version; not ours to change")
-            metadata.create_all(conn)
-            conn.execute(schema_info.insert().values(id=1, version=SCHEMA_VERSION))
-            return 0
-        found = conn.execute(select(schema_info.c.version)).scalar_one()
-        if found > SCHEMA_VERSION:
-            raise DorpspleinError(f"{DATABASE_URL_VARIABLE}: the database has schema version {found}, newer than "
-                                  f"this code ({SCHEMA_VERSION}); update dorpsplein before using it")
-        for version in range(found + 1, SCHEMA_VERSION + 1):
-            MIGRATIONS[version](conn)
-        if found < SCHEMA_VERSION:
-            conn.execute(schema_info.update().values(version=SCHEMA_VERSION))
-        return found
 
 
 @dataclass(frozen=True)

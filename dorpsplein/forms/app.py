@@ -18,8 +18,8 @@ from sqlalchemy import Engine
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from ..db.database import open_database
 from ..mail import send_message
-from ..subscribers import open_database
 from .config import FormsConfig, origin_of
 from .ratelimit import STORAGE_URI
 

@@ -13,10 +13,10 @@ from urllib.parse import urlsplit
 
 from limits import parse_many
 
+from ..db.database import database_url
 from ..errors import DorpspleinError
 from ..mail import SmtpConfig, smtp_config_from_env
 from ..settings import ROOT
-from ..subscribers import database_url
 
 logger = logging.getLogger(__name__)
 

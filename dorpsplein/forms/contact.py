@@ -9,8 +9,8 @@ from email.message import EmailMessage
 
 from sqlalchemy import Engine, select
 
+from ..db.schema import contact_messages
 from ..errors import DorpspleinError
-from ..subscribers import contact_messages
 from .config import FormsConfig
 from .emails import contact_email
 

@@ -8,6 +8,7 @@ from flask import Flask, jsonify, request
 from flask_limiter import Limiter
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..db.database import schema_revision
 from ..errors import DorpspleinError
 from ..subscribers import (
     CONFIRMED,
@@ -15,7 +16,6 @@ from ..subscribers import (
     ConfirmOutcome,
     add_pending,
     confirm,
-    schema_version,
     subscriber_by_key,
     unsubscribe,
 )
@@ -153,8 +153,8 @@ def register_views(app: Flask, limiter: Limiter) -> None:
     @limiter.exempt
     def health():
         try:
-            version = schema_version(state().engine)
+            revision = schema_revision(state().engine)
         except SQLAlchemyError as exc:
             logger.error("health check: database unavailable: %s", exc)
             return jsonify(status="error", database="unavailable"), 503
-        return jsonify(status="ok", database="ok", schema_version=version)
+        return jsonify(status="ok", database="ok", schema_version=revision)

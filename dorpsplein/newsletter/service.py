@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ..db.database import database_url, open_database
 from ..errors import DorpspleinError
-from ..subscribers import database_url, open_database
 from .config import load_send_config
 from .edition import edition_folder, latest_period, read_edition
 from .oneoff import oneoff_edition

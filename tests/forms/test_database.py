@@ -1,14 +1,20 @@
-"""The subscriber database contract: schema versions, upgrades that never lose data, and the row life cycle."""
+"""The subscriber database contract: Alembic revisions, upgrades that never lose data, and the row life cycle."""
 
 from __future__ import annotations
 
+import os
+import textwrap
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, inspect, select, text
 
 from dorpsplein import subscribers as db
+from dorpsplein.db.database import MIGRATIONS, alembic_config, head_revision, schema_revision, upgrade_to_head
+from dorpsplein.db.schema import contact_messages, deliveries, metadata
 from dorpsplein.errors import DorpspleinError
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -27,11 +33,52 @@ def url(request, sqlite_url):
     return request.getfixturevalue("postgres").new_database()
 
 
-def test_a_fresh_database_gets_every_table_and_the_current_version(url):
+HEAD = head_revision()
+TABLES = {"alembic_version", "subscribers", "contact_messages", "deliveries"}
+
+# The schema as the code before Alembic created it (SCHEMA_VERSION 1 in its own `dorpsplein_schema` table).
+LEGACY_SCHEMA = [
+    "CREATE TABLE dorpsplein_schema (id INTEGER NOT NULL, version INTEGER NOT NULL, PRIMARY KEY (id))",
+    "INSERT INTO dorpsplein_schema (id, version) VALUES (1, 1)",
+    """CREATE TABLE subscribers (id {pk} NOT NULL, key VARCHAR(32) NOT NULL, email VARCHAR(254) NOT NULL,
+       list_name VARCHAR(64) NOT NULL, status VARCHAR(16) NOT NULL, nonce VARCHAR(32), source VARCHAR(16) NOT NULL,
+       requested_at {ts} NOT NULL, confirmed_at {ts}, consent_version VARCHAR(64), consent_note TEXT,
+       unsubscribed_at {ts}, PRIMARY KEY (id), UNIQUE (key),
+       CONSTRAINT uq_subscribers_email_list UNIQUE (email, list_name))""",
+    "CREATE INDEX ix_subscribers_list_status ON subscribers (list_name, status)",
+    """CREATE TABLE contact_messages (id {pk} NOT NULL, name VARCHAR(100) NOT NULL, email VARCHAR(254) NOT NULL,
+       subject VARCHAR(150) NOT NULL, message TEXT NOT NULL, received_at {ts} NOT NULL, mailed_at {ts},
+       PRIMARY KEY (id))""",
+    """CREATE TABLE deliveries (id {pk} NOT NULL, mailing VARCHAR(128) NOT NULL, subscriber_id INTEGER NOT NULL,
+       status VARCHAR(16) NOT NULL, attempts INTEGER NOT NULL, smtp_code INTEGER, detail TEXT,
+       updated_at {ts} NOT NULL, PRIMARY KEY (id), CONSTRAINT uq_deliveries_mailing_subscriber
+       UNIQUE (mailing, subscriber_id), FOREIGN KEY(subscriber_id) REFERENCES subscribers (id) ON DELETE CASCADE)""",
+]
+
+
+def legacy_database(url: str, *statements: str):
+    """A database as the code before Alembic left it, with some rows."""
+    engine = create_engine(url)
+    postgresql = engine.dialect.name == "postgresql"
+    timestamp, serial = ("TIMESTAMP WITHOUT TIME ZONE", "SERIAL") if postgresql else ("DATETIME", "INTEGER")
+    with engine.begin() as conn:
+        for statement in LEGACY_SCHEMA + list(statements):
+            conn.execute(text(statement.replace("{ts}", timestamp).replace("{pk}", serial)))
+    engine.dispose()
+
+
+def test_a_fresh_database_gets_every_table_at_the_newest_revision(url):
     engine = db.open_database(url)
-    assert db.schema_version(engine) == db.SCHEMA_VERSION == 1
-    assert set(inspect(engine).get_table_names()) == {"dorpsplein_schema", "subscribers", "contact_messages",
-                                                      "deliveries"}
+    assert schema_revision(engine) == HEAD
+    assert set(inspect(engine).get_table_names()) == TABLES
+
+
+def test_the_migrations_build_exactly_the_schema_of_the_code(url):
+    """A change to dorpsplein/db/schema.py without a migration fails here (and the reverse)."""
+    engine = db.open_database(url)
+    with engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert differences == []
 
 
 def test_reopening_keeps_the_data(url):
@@ -39,14 +86,43 @@ def test_reopening_keeps_the_data(url):
     assert [s.email for s in db.list_subscribers(db.open_database(url))] == ["jan@voorbeeld.nl"]
 
 
+def test_a_database_from_before_alembic_is_stamped_and_upgraded_keeping_every_row(url):
+    legacy_database(
+        url,
+        "INSERT INTO subscribers (id, key, email, list_name, status, source, requested_at, confirmed_at,"
+        " consent_version) VALUES (1, 'k1', 'jan@voorbeeld.nl', 'extern', 'confirmed', 'form',"
+        " '2026-10-01 10:00:00', '2026-10-01 10:05:00', 'v1')",
+        "INSERT INTO deliveries (mailing, subscriber_id, status, attempts, updated_at)"
+        " VALUES ('2026-10/extern', 1, 'sent', 1, '2026-11-01 09:00:00')",
+        "INSERT INTO contact_messages (name, email, subject, message, received_at)"
+        " VALUES ('Jan', 'jan@voorbeeld.nl', 'Vraag', 'Hallo', '2026-11-02 09:00:00')")
+    engine = db.open_database(url)
+    assert schema_revision(engine) == HEAD
+    assert set(inspect(engine).get_table_names()) == TABLES
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+    [jan] = db.list_subscribers(engine)
+    assert (jan.key, jan.email, jan.status, jan.confirmed_at) == ("k1", "jan@voorbeeld.nl", "confirmed",
+                                                                  datetime(2026, 10, 1, 10, 5, tzinfo=UTC))
+    with engine.connect() as conn:
+        assert conn.execute(select(deliveries.c.subscriber_id, deliveries.c.status)).all() == [(1, "sent")]
+        assert conn.execute(select(contact_messages.c.subject)).scalars().all() == ["Vraag"]
+
+
 def test_a_database_from_newer_code_is_refused(url):
     engine = db.open_database(url)
     with engine.begin() as conn:
-        conn.execute(db.schema_info.update().values(version=2))
+        conn.execute(text("UPDATE alembic_version SET version_num = '0999_from_the_future'"))
     with pytest.raises(DorpspleinError) as error:
         db.open_database(url)
-    assert str(error.value) == ("DORPSPLEIN_DATABASE_URL: the database has schema version 2, newer than this code "
-                                "(1); update dorpsplein before using it")
+    assert str(error.value) == ("DORPSPLEIN_DATABASE_URL: the database has schema revision 0999_from_the_future, "
+                                "unknown to this code (newer code wrote it); update dorpsplein before using it")
+
+
+def test_a_legacy_version_other_than_one_is_refused(url):
+    legacy_database(url, "UPDATE dorpsplein_schema SET version = 2")
+    with pytest.raises(DorpspleinError, match="has schema version 2, unknown to this code"):
+        db.open_database(url)
 
 
 def test_tables_of_someone_else_are_not_touched(url):
@@ -56,37 +132,66 @@ def test_tables_of_someone_else_are_not_touched(url):
         db.open_database(url)
 
 
-def test_an_upgrade_adds_to_the_schema_and_keeps_every_row(url, monkeypatch):
+def extra_revision(tmp_path, body: str):
+    """Our migrations plus one more revision on top, written in tmp_path."""
+    versions = tmp_path / "extra_versions"
+    versions.mkdir()
+    header = ("import sqlalchemy as sa\nfrom alembic import op\n\n"
+              f"revision = '9000_extra'\ndown_revision = {HEAD!r}\nbranch_labels = None\ndepends_on = None\n\n\n")
+    upgrade = "def upgrade():\n" + textwrap.indent(textwrap.dedent(body), "    ")
+    (versions / "9000_extra.py").write_text(header + upgrade)
+    config = alembic_config()
+    config.set_main_option("version_locations", os.pathsep.join([str(MIGRATIONS / "versions"), str(versions)]))
+    return config
+
+
+def test_a_new_revision_adds_to_the_schema_and_keeps_every_row(url, tmp_path):
     engine = db.open_database(url)
     db.add_pending(engine, "jan@voorbeeld.nl", "extern", NOW)
-
-    def add_language_column(conn):
-        conn.execute(text("ALTER TABLE subscribers ADD COLUMN language VARCHAR(8) DEFAULT 'nl'"))
-
-    monkeypatch.setattr(db, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(db.MIGRATIONS, 2, add_language_column)
-    upgraded = db.open_database(url)
-    assert db.schema_version(upgraded) == 2
-    with upgraded.connect() as conn:
+    config = extra_revision(tmp_path, """
+        with op.batch_alter_table("subscribers") as batch:
+            batch.add_column(sa.Column("language", sa.String(8), server_default="nl"))
+        """)
+    assert upgrade_to_head(engine, config) == HEAD
+    assert schema_revision(engine) == "9000_extra"
+    with engine.connect() as conn:
         assert conn.execute(text("SELECT email, language FROM subscribers")).all() == [("jan@voorbeeld.nl", "nl")]
 
 
-def test_a_failing_upgrade_changes_nothing(url, monkeypatch):
+def test_a_failing_upgrade_changes_nothing(url, tmp_path):
     engine = db.open_database(url)
-    db.add_pending(engine, "jan@voorbeeld.nl", "extern", NOW)
-
-    def half_done(conn):
-        conn.execute(text("ALTER TABLE subscribers ADD COLUMN language VARCHAR(8)"))
+    row = db.add_confirmed(engine, "jan@voorbeeld.nl", "extern", NOW, consent_note="Formulier")
+    with engine.begin() as conn:
+        conn.execute(deliveries.insert().values(mailing="2026-11/extern", subscriber_id=row.id, status="sent",
+                                                attempts=1, updated_at=NOW))
+    config = extra_revision(tmp_path, """
+        with op.batch_alter_table("subscribers") as batch:
+            batch.add_column(sa.Column("language", sa.String(8)))
         raise RuntimeError("stroomstoring halverwege")
-
-    monkeypatch.setattr(db, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(db.MIGRATIONS, 2, half_done)
+        """)
     with pytest.raises(RuntimeError):
-        db.open_database(url)
-    monkeypatch.setattr(db, "SCHEMA_VERSION", 1)
-    assert db.schema_version(engine) == 1
+        upgrade_to_head(engine, config)
+    assert schema_revision(engine) == HEAD
     assert "language" not in [column["name"] for column in inspect(engine).get_columns("subscribers")]
     assert [s.email for s in db.list_subscribers(engine)] == ["jan@voorbeeld.nl"]
+    with engine.connect() as conn:  # rebuilding the table did not cascade into the deliveries
+        assert conn.execute(select(deliveries.c.subscriber_id)).scalars().all() == [row.id]
+
+
+def test_rebuilding_a_table_on_sqlite_keeps_the_rows_that_point_to_it(sqlite_url, tmp_path):
+    engine = db.open_database(sqlite_url)
+    row = db.add_confirmed(engine, "jan@voorbeeld.nl", "extern", NOW, consent_note="Formulier")
+    with engine.begin() as conn:
+        conn.execute(deliveries.insert().values(mailing="2026-11/extern", subscriber_id=row.id, status="sent",
+                                                attempts=1, updated_at=NOW))
+    config = extra_revision(tmp_path, """
+        with op.batch_alter_table("subscribers", recreate="always") as batch:
+            batch.add_column(sa.Column("language", sa.String(8)))
+        """)
+    upgrade_to_head(engine, config)
+    with engine.connect() as conn:
+        assert conn.execute(select(deliveries.c.subscriber_id)).scalars().all() == [row.id]
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1  # switched on again afterwards
 
 
 def test_an_impossible_sqlite_path_is_a_clear_error(tmp_path):

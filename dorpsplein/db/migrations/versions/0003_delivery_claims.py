@@ -1,0 +1,27 @@
+"""Delivery claims carry their run and a lease: exactly once held by the database, not a lock file.
+
+Revision ID: 0003_delivery_claims
+Revises: 0002_retire_schema_version_table
+Create Date: 2026-12-03
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0003_delivery_claims"
+down_revision = "0002_retire_schema_version_table"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    # batch mode: SQLite cannot add columns to a table with constraints otherwise in every version
+    with op.batch_alter_table("deliveries") as table:
+        table.add_column(sa.Column("owner", sa.String(128)))
+        table.add_column(sa.Column("lease_until", sa.DateTime))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("deliveries") as table:
+        table.drop_column("lease_until")
+        table.drop_column("owner")
