@@ -15,7 +15,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 
 # Re-exported: other modules have always imported these from here.
-from .db.database import DATABASE_URL_VARIABLE, database_url, default_database_url, open_database  # noqa: F401
+from .db.database import DATABASE_URL_VARIABLE, database_url, default_database_url, open_database, reading  # noqa: F401
 from .db.schema import (  # noqa: F401
     CONFIRMED,
     EMAIL_MAX_LENGTH,
@@ -136,7 +136,7 @@ def unsubscribe(engine: Engine, key: str, now: datetime) -> bool:
 
 
 def subscriber_by_key(engine: Engine, key: str) -> Subscriber | None:
-    with engine.connect() as conn:
+    with reading(engine).connect() as conn:
         row = conn.execute(select(subscribers).where(subscribers.c.key == key)).first()
     return Subscriber.from_row(row) if row else None
 
@@ -148,7 +148,7 @@ def list_subscribers(engine: Engine, list_name: str | None = None, status: str |
         query = query.where(subscribers.c.list_name == list_name)
     if status is not None:
         query = query.where(subscribers.c.status == status)
-    with engine.connect() as conn:
+    with reading(engine).connect() as conn:
         return [Subscriber.from_row(row) for row in conn.execute(query)]
 
 
@@ -157,7 +157,7 @@ def count_subscribers(engine: Engine) -> dict[tuple[str, str], int]:
     query = (select(subscribers.c.list_name, subscribers.c.status, func.count())
              .group_by(subscribers.c.list_name, subscribers.c.status)
              .order_by(subscribers.c.list_name, subscribers.c.status))
-    with engine.connect() as conn:
+    with reading(engine).connect() as conn:
         return {(list_name, status): n for list_name, status, n in conn.execute(query)}
 
 

@@ -41,20 +41,42 @@ def database_url(environ: Mapping[str, str] = os.environ) -> str:
     return environ.get(DATABASE_URL_VARIABLE) or default_database_url(environ)
 
 
+BUSY_WAIT_MS = 30_000  # how long a write waits for SQLite's write lock, unless the caller says otherwise
+
+
+def reading(engine: Engine) -> Engine:
+    """The engine for a transaction that only reads: on SQLite it takes no write lock, so a page that only
+    shows something (health check, confirmation and unsubscribe pages) never waits behind a writer."""
+    return engine.execution_options(dorpsplein_read=True)
+
+
+def waiting_at_most(engine: Engine, seconds: float) -> Engine:
+    """The engine for a write that should give up after `seconds` on a busy SQLite database (one-click
+    unsubscribe: its answer matters more than the write, which has a queue to fall back on)."""
+    return engine.execution_options(dorpsplein_busy_ms=int(seconds * 1000))
+
+
 def _sqlite_transactions(engine: Engine) -> None:
     """Let SQLite wait for a lock and take the write lock at BEGIN, so concurrent writers queue up
-    instead of failing with 'database is locked' (pysqlite's own BEGIN handling cannot do this)."""
+    instead of failing with 'database is locked' (pysqlite's own BEGIN handling cannot do this).
+    Reads (see `reading`) begin without the write lock: in WAL mode they never wait for a writer."""
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None
-        dbapi_connection.execute("PRAGMA busy_timeout = 30000")
+        dbapi_connection.execute(f"PRAGMA busy_timeout = {BUSY_WAIT_MS}")
         dbapi_connection.execute("PRAGMA foreign_keys = ON")
         if engine.url.database not in (None, "", ":memory:"):
             dbapi_connection.execute("PRAGMA journal_mode = WAL")
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
+        options = connection.get_execution_options()
+        if options.get("dorpsplein_read"):
+            connection.exec_driver_sql("BEGIN")
+            return
+        wait = options.get("dorpsplein_busy_ms", BUSY_WAIT_MS)
+        connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(wait)}")  # pooled connections: set it every time
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
@@ -167,7 +189,7 @@ def _stamp_legacy(conn: Connection, config: Config) -> None:
 
 def schema_revision(engine: Engine) -> str | None:
     """The revision the database is at, or None for a database without our schema."""
-    with engine.connect() as conn:
+    with reading(engine).connect() as conn:
         heads = MigrationContext.configure(conn).get_current_heads()
     return ",".join(heads) or None
 

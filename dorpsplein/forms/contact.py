@@ -9,6 +9,7 @@ from email.message import EmailMessage
 
 from sqlalchemy import Engine, select
 
+from ..db.database import reading
 from ..db.schema import contact_messages
 from ..errors import DorpspleinError
 from .config import FormsConfig
@@ -29,7 +30,7 @@ def store_message(engine: Engine, values: dict, now: datetime) -> int:
 
 def mail_message(engine: Engine, config: FormsConfig, send: Send, message_id: int, now: datetime) -> bool:
     """Mail one stored message; True when sent. A failure is logged and the message stays unmailed."""
-    with engine.connect() as conn:
+    with reading(engine).connect() as conn:
         row = conn.execute(select(contact_messages).where(contact_messages.c.id == message_id)).one()
     try:
         send(contact_email(config, row.name, row.email, row.subject, row.message, row.received_at, row.id))
@@ -43,7 +44,7 @@ def mail_message(engine: Engine, config: FormsConfig, send: Send, message_id: in
 
 def unmailed_message_ids(engine: Engine) -> list[int]:
     query = select(contact_messages.c.id).where(contact_messages.c.mailed_at.is_(None)).order_by(contact_messages.c.id)
-    with engine.connect() as conn:
+    with reading(engine).connect() as conn:
         return list(conn.scalars(query))
 
 

@@ -8,7 +8,8 @@ from flask import Flask, jsonify, request
 from flask_limiter import Limiter
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..db.database import schema_revision
+from .. import unsubscribe_queue
+from ..db.database import schema_revision, waiting_at_most
 from ..errors import DorpspleinError
 from ..subscribers import (
     CONFIRMED,
@@ -131,7 +132,20 @@ def register_views(app: Flask, limiter: Limiter) -> None:
             return error_page(400, *BAD_LINK)
         if request.form.get("List-Unsubscribe") != ONE_CLICK:
             return error_page(400, "Afmelden niet gelukt", "Gebruik de knop 'Afmelden' op de vorige pagina.")
-        unsubscribe(state().engine, key, state().clock())
+        now = state().clock()
+        try:
+            unsubscribe(waiting_at_most(state().engine, config.unsubscribe_wait), key, now)
+        except SQLAlchemyError as exc:  # busy, full or gone: kept on disk, applied when the database is back
+            try:
+                unsubscribe_queue.append(config.unsubscribe_queue, key, now)
+            except OSError as error:
+                logger.error("unsubscribe lost: database (%s) and queue %s (%s) both failed",
+                             exc, config.unsubscribe_queue, error)
+                return error_page(503)
+            logger.warning("unsubscribe queued in %s: the database cannot take it now (%s)",
+                           config.unsubscribe_queue, exc)
+        else:
+            apply_queued_unsubscribes()
         return render("afgemeld.html")
 
     @app.post("/contact")
@@ -154,7 +168,18 @@ def register_views(app: Flask, limiter: Limiter) -> None:
     def health():
         try:
             revision = schema_revision(state().engine)
+            apply_queued_unsubscribes()
         except SQLAlchemyError as exc:
             logger.error("health check: database unavailable: %s", exc)
             return jsonify(status="error", database="unavailable"), 503
         return jsonify(status="ok", database="ok", schema_version=revision)
+
+
+def apply_queued_unsubscribes() -> None:
+    """The database takes writes again: empty the unsubscribe queue (logged, never fatal for the request)."""
+    path = state().config.unsubscribe_queue
+    if unsubscribe_queue.waiting(path):
+        try:
+            unsubscribe_queue.apply(path, state().engine, unsubscribe)
+        except DorpspleinError as exc:
+            logger.warning("%s", exc)

@@ -22,6 +22,7 @@ from typing import NamedTuple
 from sqlalchemy import Engine, and_, bindparam, event, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from ..db.database import reading
 from ..subscribers import CONFIRMED, Subscriber, deliveries, subscribers
 
 logger = logging.getLogger(__name__)
@@ -62,7 +63,7 @@ def to_send(engine: Engine, mailing: str, list_name: str) -> list[Subscriber]:
              .where(subscribers.c.list_name == list_name, subscribers.c.status == CONFIRMED,
                     (deliveries.c.id.is_(None)) | (deliveries.c.status.in_(RETRYABLE)))
              .order_by(subscribers.c.id))
-    with engine.connect() as conn:
+    with reading(engine).connect() as conn:
         return [Subscriber.from_row(row) for row in conn.execute(query)]
 
 
@@ -225,7 +226,7 @@ class Ledger:
         query = (select(deliveries.c.subscriber_id, deliveries.c.owner, deliveries.c.lease_until)
                  .where(deliveries.c.mailing == self.mailing, deliveries.c.status == SENDING,
                         (deliveries.c.owner != self.owner) | deliveries.c.owner.is_(None)))
-        with self.engine.connect() as conn:
+        with reading(self.engine).connect() as conn:
             return [tuple(row) for row in conn.execute(query)]
 
 
@@ -243,7 +244,7 @@ def _rollback(cursor) -> None:
 def counts(engine: Engine, mailing: str) -> dict[str, int]:
     query = (select(deliveries.c.status, func.count()).where(deliveries.c.mailing == mailing)
              .group_by(deliveries.c.status))
-    with engine.connect() as conn:
+    with reading(engine).connect() as conn:
         return dict(conn.execute(query).all())
 
 
@@ -253,5 +254,5 @@ def failures(engine: Engine, mailing: str) -> list[tuple[str, str, int | None, s
              .join(subscribers, subscribers.c.id == deliveries.c.subscriber_id)
              .where(deliveries.c.mailing == mailing, deliveries.c.status.in_((DEFERRED, FAILED)))
              .order_by(subscribers.c.email))
-    with engine.connect() as conn:
+    with reading(engine).connect() as conn:
         return [tuple(row) for row in conn.execute(query)]

@@ -15,10 +15,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # batch mode: SQLite cannot add columns to a table with constraints otherwise in every version
-    with op.batch_alter_table("deliveries") as table:
-        table.add_column(sa.Column("owner", sa.String(128)))
-        table.add_column(sa.Column("lease_until", sa.DateTime))
+    op.add_column("deliveries", sa.Column("owner", sa.String(128)))  # nullable: SQLite adds them in place
+    op.add_column("deliveries", sa.Column("lease_until", sa.DateTime))
 
 
 def downgrade() -> None:
