@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 # Re-exported: other modules have always imported these from here.
 from .db.database import DATABASE_URL_VARIABLE, database_url, default_database_url, open_database, reading  # noqa: F401
+from .db.identity import canonical_email
 from .db.schema import (  # noqa: F401
     CONFIRMED,
     EMAIL_MAX_LENGTH,
@@ -23,6 +24,7 @@ from .db.schema import (  # noqa: F401
     UNSUBSCRIBED,
     contact_messages,
     deliveries,
+    merged_keys,
     subscribers,
 )
 from .errors import DorpspleinError
@@ -55,8 +57,16 @@ class ConfirmOutcome(Enum):
 
 
 def _find(conn, email: str, list_name: str):
-    query = select(subscribers).where(subscribers.c.email == email, subscribers.c.list_name == list_name)
+    """The row of this address on this list, whatever the letter case or domain spelling (db/identity.py)."""
+    query = select(subscribers).where(subscribers.c.email_canonical == canonical_email(email),
+                                      subscribers.c.list_name == list_name)
     return conn.execute(query).first()
+
+
+def _has_key(key: str):
+    """The row with this key, or the row it was merged into (its old links keep working)."""
+    merged_into = select(merged_keys.c.subscriber_id).where(merged_keys.c.key == key).scalar_subquery()
+    return or_(subscribers.c.key == key, subscribers.c.id == merged_into)
 
 
 def add_pending(engine: Engine, email: str, list_name: str, now: datetime, source: str = "form") -> Subscriber:
@@ -71,7 +81,8 @@ def add_pending(engine: Engine, email: str, list_name: str, now: datetime, sourc
                 row = _find(conn, email, list_name)
                 if row is None:
                     conn.execute(subscribers.insert().values(
-                        key=secrets.token_urlsafe(16), email=email, list_name=list_name, status=PENDING,
+                        key=secrets.token_urlsafe(16), email=email, email_canonical=canonical_email(email),
+                        list_name=list_name, status=PENDING,
                         nonce=secrets.token_urlsafe(16), source=source, requested_at=now))
                 elif row.status != CONFIRMED:
                     nonce = row.nonce if row.status == PENDING and row.nonce else secrets.token_urlsafe(16)
@@ -97,9 +108,10 @@ def add_confirmed(engine: Engine, email: str, list_name: str, now: datetime, con
                       consent_note=consent_note.strip(), unsubscribed_at=None)
         row = _find(conn, email, list_name)
         if row is None:
-            conn.execute(subscribers.insert().values(key=secrets.token_urlsafe(16), email=email, list_name=list_name,
+            conn.execute(subscribers.insert().values(key=secrets.token_urlsafe(16), email=email,
+                                                     email_canonical=canonical_email(email), list_name=list_name,
                                                      requested_at=now, **values))
-        else:
+        elif row.status != CONFIRMED:  # a confirmed row keeps its (earlier) proof of consent
             conn.execute(subscribers.update().where(subscribers.c.id == row.id).values(**values))
         return Subscriber.from_row(_find(conn, email, list_name))
 
@@ -107,7 +119,7 @@ def add_confirmed(engine: Engine, email: str, list_name: str, now: datetime, con
 def remove(engine: Engine, email: str, list_name: str) -> bool:
     """Delete an address from a list entirely (AVG right to erasure), deliveries included; False if absent."""
     with engine.begin() as conn:
-        result = conn.execute(subscribers.delete().where(subscribers.c.email == email,
+        result = conn.execute(subscribers.delete().where(subscribers.c.email_canonical == canonical_email(email),
                                                          subscribers.c.list_name == list_name))
         return result.rowcount == 1
 
@@ -130,14 +142,14 @@ def unsubscribe(engine: Engine, key: str, now: datetime) -> bool:
     """Unsubscribe the row with this key; idempotent. False when no such row exists (any longer)."""
     with engine.begin() as conn:
         conn.execute(subscribers.update()
-                     .where(subscribers.c.key == key, subscribers.c.status != UNSUBSCRIBED)
+                     .where(_has_key(key), subscribers.c.status != UNSUBSCRIBED)
                      .values(status=UNSUBSCRIBED, nonce=None, unsubscribed_at=now))
-        return conn.execute(select(subscribers.c.id).where(subscribers.c.key == key)).first() is not None
+        return conn.execute(select(subscribers.c.id).where(_has_key(key))).first() is not None
 
 
 def subscriber_by_key(engine: Engine, key: str) -> Subscriber | None:
     with reading(engine).connect() as conn:
-        row = conn.execute(select(subscribers).where(subscribers.c.key == key)).first()
+        row = conn.execute(select(subscribers).where(_has_key(key))).first()
     return Subscriber.from_row(row) if row else None
 
 

@@ -55,7 +55,8 @@ subscribers = Table(
     "subscribers", metadata,
     Column("id", Integer, primary_key=True),
     Column("key", String(32), nullable=False, unique=True),
-    Column("email", String(EMAIL_MAX_LENGTH), nullable=False),
+    Column("email", String(EMAIL_MAX_LENGTH), nullable=False),  # as typed, for display
+    Column("email_canonical", String(EMAIL_MAX_LENGTH), nullable=False, index=True),  # identity.canonical_email
     Column("list_name", String(64), nullable=False),
     Column("status", String(16), nullable=False),
     Column("nonce", String(32)),
@@ -65,8 +66,16 @@ subscribers = Table(
     Column("consent_version", String(64)),
     Column("consent_note", Text),  # proof of consent for rows that did not come through the form
     Column("unsubscribed_at", UtcDateTime),
-    UniqueConstraint("email", "list_name", name="uq_subscribers_email_list"),
+    UniqueConstraint("list_name", "email_canonical", name="uq_subscribers_list_email_canonical"),
     Index("ix_subscribers_list_status", "list_name", "status"),
+)
+
+# The keys of rows that were merged into another one (migration 0003): links in e-mails sent before the
+# merge carry them, and an unsubscribe through such a link must still reach the person.
+merged_keys = Table(
+    "merged_keys", metadata,
+    Column("key", String(32), primary_key=True),
+    Column("subscriber_id", Integer, ForeignKey("subscribers.id", ondelete="CASCADE"), nullable=False, index=True),
 )
 
 contact_messages = Table(

@@ -11,6 +11,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy.exc import IntegrityError
 
 from dorpsplein import subscribers as db
 from dorpsplein.db.database import MIGRATIONS, alembic_config, head_revision, schema_revision, upgrade_to_head
@@ -34,7 +35,7 @@ def url(request, sqlite_url):
 
 
 HEAD = head_revision()
-TABLES = {"alembic_version", "subscribers", "contact_messages", "deliveries"}
+TABLES = {"alembic_version", *metadata.tables}
 
 # The schema as the code before Alembic created it (SCHEMA_VERSION 1 in its own `dorpsplein_schema` table).
 LEGACY_SCHEMA = [
@@ -107,6 +108,78 @@ def test_a_database_from_before_alembic_is_stamped_and_upgraded_keeping_every_ro
     with engine.connect() as conn:
         assert conn.execute(select(deliveries.c.subscriber_id, deliveries.c.status)).all() == [(1, "sent")]
         assert conn.execute(select(contact_messages.c.subject)).scalars().all() == ["Vraag"]
+
+
+def insert_subscriber(id, key, email, status, confirmed_at=None, unsubscribed_at=None, list_name="extern",
+                      requested_at="2026-09-01 08:00:00", nonce=None):
+    value = lambda v: "NULL" if v is None else f"'{v}'"  # noqa: E731
+    return ("INSERT INTO subscribers (id, key, email, list_name, status, nonce, source, requested_at, confirmed_at,"
+            f" consent_version, consent_note, unsubscribed_at) VALUES ({id}, '{key}', '{email}', '{list_name}',"
+            f" '{status}', {value(nonce)}, 'form', '{requested_at}', {value(confirmed_at)},"
+            f" {value(confirmed_at and 'v-' + key)}, NULL, {value(unsubscribed_at)})")
+
+
+def insert_delivery(mailing, subscriber_id, status):
+    return ("INSERT INTO deliveries (mailing, subscriber_id, status, attempts, updated_at)"
+            f" VALUES ('{mailing}', {subscriber_id}, '{status}', 1, '2026-11-01 09:00:00')")
+
+
+def test_the_identity_migration_merges_case_variants_keeping_the_earliest_proof_and_the_unsubscribe(url):
+    legacy_database(
+        url,
+        # Jan: added by staff with capitals (earliest consent), later signed up on the site in lower case.
+        insert_subscriber(1, "k-jan-staff", "Jan.Jansen@VOORBEELD.nl", "confirmed", "2026-10-01 10:00:00",
+                          requested_at="2026-10-01 10:00:00"),
+        insert_subscriber(2, "k-jan-form", "jan.jansen@voorbeeld.nl", "confirmed", "2026-10-05 10:00:00",
+                          requested_at="2026-09-30 10:00:00"),
+        insert_delivery("2026-10/extern", 1, "sending"),
+        insert_delivery("2026-10/extern", 2, "sent"),
+        insert_delivery("2026-11/extern", 2, "sent"),
+        # Piet: unsubscribed through one copy, still confirmed on the other: unsubscribed wins.
+        insert_subscriber(3, "k-piet-1", "Piet@Voorbeeld.NL", "unsubscribed", "2026-10-02 10:00:00",
+                          unsubscribed_at="2026-11-03 10:00:00"),
+        insert_subscriber(4, "k-piet-2", "piet@voorbeeld.nl", "confirmed", "2026-10-03 10:00:00"),
+        # The same person on another list stays a row of its own; an IDNA spelling is the same domain.
+        insert_subscriber(5, "k-jan-intern", "jan.jansen@voorbeeld.nl", "confirmed", "2026-10-01 09:00:00",
+                          list_name="intern"),
+        insert_subscriber(6, "k-els-1", "els@gemeente-ë.nl", "pending", nonce="n1"),
+        insert_subscriber(7, "k-els-2", "ELS@xn--gemeente--34a.nl", "pending", nonce="n2"),
+    )
+    engine = db.open_database(url)
+    rows = {row.key: row for row in db.list_subscribers(engine)}
+    assert sorted(rows) == ["k-els-1", "k-jan-intern", "k-jan-staff", "k-piet-1"]
+    jan = rows["k-jan-staff"]
+    assert (jan.email, jan.status, jan.confirmed_at, jan.consent_version, jan.requested_at) == (
+        "Jan.Jansen@VOORBEELD.nl", "confirmed", datetime(2026, 10, 1, 10, tzinfo=UTC), "v-k-jan-staff",
+        datetime(2026, 9, 30, 10, tzinfo=UTC))
+    piet = rows["k-piet-1"]
+    assert (piet.status, piet.unsubscribed_at, piet.confirmed_at) == (
+        "unsubscribed", datetime(2026, 11, 3, 10, tzinfo=UTC), datetime(2026, 10, 2, 10, tzinfo=UTC))
+    assert (rows["k-els-1"].status, rows["k-els-1"].nonce) == ("pending", "n1")
+    with engine.connect() as conn:  # one delivery per mailing, the most advanced one, on the survivor
+        assert sorted(conn.execute(select(deliveries.c.mailing, deliveries.c.subscriber_id, deliveries.c.status))
+                      .all()) == [("2026-10/extern", jan.id, "sent"), ("2026-11/extern", jan.id, "sent")]
+    # The link in the copy the merged-away row got still unsubscribes the person.
+    assert db.subscriber_by_key(engine, "k-jan-form").id == jan.id
+    assert db.unsubscribe(engine, "k-jan-form", NOW) is True
+    assert db.subscriber_by_key(engine, "k-jan-staff").status == "unsubscribed"
+    # And from now on the database itself refuses a second row for the person.
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(text("INSERT INTO subscribers (key, email, email_canonical, list_name, status, source,"
+                          " requested_at) VALUES ('x', 'JAN.jansen@voorbeeld.nl', 'jan.jansen@voorbeeld.nl',"
+                          " 'extern', 'pending', 'form', '2026-12-01 00:00:00')"))
+
+
+def test_every_way_in_finds_the_one_identity_whatever_the_case(url):
+    engine = db.open_database(url)
+    staff = db.add_confirmed(engine, "Jan.Jansen@VOORBEELD.nl", "extern", NOW, consent_note="Papieren formulier")
+    form = db.add_pending(engine, "jan.jansen@voorbeeld.nl", "extern", NOW + timedelta(days=1))
+    assert (form.id, form.status, form.email) == (staff.id, "confirmed", "Jan.Jansen@VOORBEELD.nl")
+    again = db.add_confirmed(engine, "JAN.JANSEN@voorbeeld.NL", "extern", NOW + timedelta(days=2), "Import")
+    assert (again.id, again.confirmed_at, again.consent_note) == (staff.id, NOW, "Papieren formulier")
+    assert len(db.list_subscribers(engine)) == 1
+    assert db.remove(engine, "jan.jansen@VOORBEELD.NL", "extern") is True
+    assert db.list_subscribers(engine) == []
 
 
 def test_a_database_from_newer_code_is_refused(url):
