@@ -37,8 +37,9 @@ def add_people(engine, n: int) -> list[str]:
     emails = [f"lezer{i:03d}@example.org" for i in range(n)]
     with engine.begin() as conn:
         conn.execute(insert(subscribers), [
-            dict(key=f"k{i:030d}", email=email, list_name="extern", status=CONFIRMED, source="import",
-                 requested_at=now, confirmed_at=now, consent_note="test") for i, email in enumerate(emails)])
+            dict(key=f"k{i:030d}", email=email, email_canonical=email, list_name="extern", status=CONFIRMED,
+                 source="import", requested_at=now, confirmed_at=now, consent_note="test")
+            for i, email in enumerate(emails)])
     return emails
 
 
