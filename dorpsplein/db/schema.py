@@ -66,6 +66,7 @@ subscribers = Table(
     Column("consent_version", String(64)),
     Column("consent_note", Text),  # proof of consent for rows that did not come through the form
     Column("unsubscribed_at", UtcDateTime),
+    Column("signup_mailed_at", UtcDateTime),  # the last confirmation (or "already subscribed") e-mail
     UniqueConstraint("list_name", "email_canonical", name="uq_subscribers_list_email_canonical"),
     Index("ix_subscribers_list_status", "list_name", "status"),
 )

@@ -58,6 +58,7 @@ class FormsConfig:
     proxy_count: int
     theme_templates: Path
     template_settings: dict  # site settings the pages and the shared form partials use
+    confirm_interval: timedelta = timedelta(hours=24)  # at most one sign-up e-mail per address this often
 
     @property
     def confirm_hours(self) -> int:
@@ -142,6 +143,7 @@ def load_config(settings: Mapping, environ: Mapping[str, str] = os.environ, prod
         rate_limit=rate_limit,
         confirm_max_age=timedelta(hours=int(settings.get("FORMS_CONFIRM_HOURS", 48))),
         prune_after=timedelta(days=int(settings.get("FORMS_PRUNE_DAYS", 7))),
+        confirm_interval=timedelta(hours=float(settings.get("FORMS_CONFIRM_INTERVAL_HOURS", 24))),
         proxy_count=int(settings.get("FORMS_PROXY_COUNT", 0)),
         theme_templates=(ROOT / settings.get("THEME", "theme") / "templates").resolve(),
         template_settings={

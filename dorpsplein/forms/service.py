@@ -14,7 +14,16 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from ..errors import DorpspleinError
 from ..mail import send_message
 from ..settings import load_settings
-from ..subscribers import Subscriber, count_subscribers, list_subscribers, open_database, prune_unconfirmed
+from ..subscribers import (
+    Retention,
+    Subscriber,
+    count_subscribers,
+    forget,
+    list_subscribers,
+    open_database,
+    prune,
+    prune_unconfirmed,
+)
 from .app import create_app, log_instead_of_sending
 from .config import FormsConfig, load_config
 from .contact import resend_unmailed
@@ -50,11 +59,36 @@ def listen(app: Flask, port: int) -> BaseWSGIServer:
     return server
 
 
-def prune(days: int | None = None, now: datetime | None = None) -> tuple[int, int]:
+def prune_unconfirmed_signups(days: int | None = None, now: datetime | None = None) -> tuple[int, int]:
     """Delete sign-ups left unconfirmed for `days` (default FORMS_PRUNE_DAYS); returns (deleted, days)."""
     days = days if days is not None else int(load_settings().get("FORMS_PRUNE_DAYS", 7))
     cutoff = (now or datetime.now(UTC)) - timedelta(days=days)
     return prune_unconfirmed(open_database(), cutoff), days
+
+
+def retention(settings: dict) -> Retention:
+    def days(name: str, default: int) -> timedelta:
+        value = settings.get(name, default)
+        try:
+            if float(value) <= 0:
+                raise ValueError
+        except (TypeError, ValueError):
+            raise DorpspleinError(f"{name}: expected a number of days above 0, got {value!r}") from None
+        return timedelta(days=float(value))
+
+    return Retention(unconfirmed=days("FORMS_PRUNE_DAYS", 7),
+                     unsubscribed=days("FORMS_UNSUBSCRIBED_RETENTION_DAYS", 30),
+                     contact_messages=days("FORMS_CONTACT_RETENTION_DAYS", 365))
+
+
+def prune_personal_data(now: datetime | None = None, settings: dict | None = None) -> dict[str, int]:
+    """Everything the privacy statement says we delete after a while; returns the count per kind."""
+    settings = settings if settings is not None else load_settings()
+    return prune(open_database(), retention(settings), now or datetime.now(UTC))
+
+
+def forget_person(email: str) -> dict[str, int]:
+    return forget(open_database(), email)
 
 
 def subscribers(list_name: str | None = None, status: str | None = None) -> list[Subscriber]:

@@ -15,7 +15,9 @@ from ..subscribers import (
     PENDING,
     ConfirmOutcome,
     add_pending,
+    claim_signup_mail,
     confirm,
+    release_signup_mail,
     subscriber_by_key,
     unsubscribe,
 )
@@ -72,6 +74,10 @@ def register_views(app: Flask, limiter: Limiter) -> None:
             return render("aanmelden_fout.html", 422, form_values=values, form_errors=errors)
         now = state().clock()
         subscriber = add_pending(state().engine, values["email"], values["list"], now)
+        if not claim_signup_mail(state().engine, subscriber, now, config.confirm_interval):
+            logger.info("sign-up of subscriber %s: e-mailed less than %s ago, not again", subscriber.key,
+                        config.confirm_interval)
+            return render("aanmelden_bedankt.html")  # the same answer: nothing to learn from it
         if subscriber.status == CONFIRMED:
             link = unsubscribe_url(config.forms_url, config.secret_key, subscriber.key)
             message = already_subscribed_email(config, subscriber.email, subscriber.list_name, link, now)
@@ -83,6 +89,7 @@ def register_views(app: Flask, limiter: Limiter) -> None:
             state().send(message)
         except DorpspleinError as exc:
             logger.error("confirmation e-mail for subscriber %s not sent: %s", subscriber.key, exc)
+            release_signup_mail(state().engine, subscriber)
             return error_page(503, "E-mail niet verstuurd", "We konden u nu geen e-mail sturen. Probeer het over "
                                                             "een paar minuten opnieuw.")
         return render("aanmelden_bedankt.html")
