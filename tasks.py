@@ -270,7 +270,8 @@ def forms_prune():
 @forms.command("resend")
 @production_forms_option
 def forms_resend(production):
-    """Mail the contact messages whose e-mail to CONTACT_EMAIL failed before; exit 1 if some still fail.
+    """Send what waits in the outbox now, without waiting for its retry time (contact messages to
+    CONTACT_EMAIL, sign-up e-mails); the service's worker does this by itself. Exit 1 if some still fail.
 
     \b
     Example:
@@ -279,7 +280,7 @@ def forms_resend(production):
     from dorpsplein.forms.service import resend_contact_messages
 
     sent, unmailed = resend_contact_messages(production)
-    click.echo(f"Sent {sent} contact message(s); {unmailed} still unmailed")
+    click.echo(f"Sent {sent} e-mail(s) from the outbox; {unmailed} still waiting")
     if unmailed:
         sys.exit(1)
 

@@ -25,6 +25,7 @@ from .db.schema import (  # noqa: F401
     contact_messages,
     deliveries,
     merged_keys,
+    outbox,
     subscribers,
 )
 from .errors import DorpspleinError
@@ -201,12 +202,6 @@ def claim_signup_mail(engine: Engine, subscriber: Subscriber, now: datetime, int
         return claimed.rowcount == 1
 
 
-def release_signup_mail(engine: Engine, subscriber: Subscriber) -> None:
-    """The claimed e-mail could not be sent: the next sign-up may try again at once."""
-    with engine.begin() as conn:
-        conn.execute(subscribers.update().where(subscribers.c.id == subscriber.id).values(signup_mailed_at=None))
-
-
 @dataclass(frozen=True)
 class Retention:
     """How long the forms service keeps personal data (content/pages/privacy.md promises these)."""
@@ -243,7 +238,8 @@ def forget(engine: Engine, email: str) -> dict[str, int]:
         # Contact messages keep the address as typed; there are few (12 months), so compare them here.
         messages = [row.id for row in conn.execute(select(contact_messages.c.id, contact_messages.c.email))
                     if canonical_email(row.email) == canonical]
+        queued = conn.execute(delete(outbox).where(outbox.c.about == canonical)).rowcount
         conn.execute(delete(contact_messages).where(contact_messages.c.id.in_(messages)))
     return {"subscriptions": sum(row.status != PENDING for row in rows),
             "pending sign-ups": sum(row.status == PENDING for row in rows),
-            "deliveries": removed_deliveries, "contact messages": len(messages)}
+            "deliveries": removed_deliveries, "contact messages": len(messages), "queued e-mails": queued}

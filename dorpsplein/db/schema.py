@@ -20,6 +20,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -103,4 +104,24 @@ deliveries = Table(
     Column("detail", Text),
     Column("updated_at", UtcDateTime, nullable=False),
     UniqueConstraint("mailing", "subscriber_id", name="uq_deliveries_mailing_subscriber"),
+)
+
+# E-mails of the forms service waiting to be sent (confirmation, "already subscribed", contact copies):
+# a request only adds a row, the service's outbox worker sends it and deletes the row, retrying with
+# backoff while the SMTP server fails. `about` is the canonical address of the person the mail concerns
+# (`subscribers forget`); `claimed_until` keeps two workers from sending the same row.
+outbox = Table(
+    "outbox", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(32), nullable=False),  # confirmation | already_subscribed | contact
+    Column("about", String(EMAIL_MAX_LENGTH), nullable=False, index=True),
+    Column("message", LargeBinary, nullable=False),  # the whole RFC 5322 message, as it goes on the wire
+    Column("contact_message_id", Integer, ForeignKey("contact_messages.id", ondelete="CASCADE")),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime),  # a confirmation link no longer works after this: not worth sending
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", UtcDateTime, nullable=False),
+    Column("claimed_until", UtcDateTime),
+    Column("last_error", Text),
+    Index("ix_outbox_next_attempt_at", "next_attempt_at"),
 )

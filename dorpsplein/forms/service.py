@@ -27,6 +27,7 @@ from ..subscribers import (
 from .app import create_app, log_instead_of_sending
 from .config import FormsConfig, load_config
 from .contact import resend_unmailed
+from .outbox import Outbox
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +101,9 @@ def subscriber_counts() -> dict[tuple[str, str], int]:
 
 
 def resend_contact_messages(production: bool = False) -> tuple[int, int]:
-    """Mail the contact messages whose e-mail failed before; returns (sent, still unmailed)."""
+    """Send what waits in the outbox now (contact copies whose e-mail failed, sign-up mails); returns
+    (sent, still waiting)."""
     config = load_forms_config(production)
     send = partial(send_message, config.smtp) if config.smtp else log_instead_of_sending
-    return resend_unmailed(open_database(config.database_url), config, send, datetime.now(UTC))
+    outbox = Outbox(open_database(config.database_url), send, lambda: datetime.now(UTC))
+    return resend_unmailed(outbox, config)

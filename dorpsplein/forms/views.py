@@ -9,7 +9,7 @@ from flask_limiter import Limiter
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..db.database import schema_revision
-from ..errors import DorpspleinError
+from ..db.identity import canonical_email
 from ..subscribers import (
     CONFIRMED,
     PENDING,
@@ -17,12 +17,11 @@ from ..subscribers import (
     add_pending,
     claim_signup_mail,
     confirm,
-    release_signup_mail,
     subscriber_by_key,
     unsubscribe,
 )
 from .app import error_page, from_the_site, render, state
-from .contact import mail_message, store_message
+from .contact import queue_message, store_message
 from .emails import already_subscribed_email, confirmation_email
 from .tokens import InvalidToken, confirm_url, read_confirm_token, read_unsubscribe_token, unsubscribe_url
 from .validation import clean_contact, clean_signup, honeypot_filled
@@ -81,17 +80,13 @@ def register_views(app: Flask, limiter: Limiter) -> None:
         if subscriber.status == CONFIRMED:
             link = unsubscribe_url(config.forms_url, config.secret_key, subscriber.key)
             message = already_subscribed_email(config, subscriber.email, subscriber.list_name, link, now)
+            kind, expires = "already_subscribed", None
         else:
             link = confirm_url(config.forms_url, config.secret_key, subscriber.key, subscriber.nonce,
                                config.consent_version)
             message = confirmation_email(config, subscriber.email, subscriber.list_name, link, now)
-        try:
-            state().send(message)
-        except DorpspleinError as exc:
-            logger.error("confirmation e-mail for subscriber %s not sent: %s", subscriber.key, exc)
-            release_signup_mail(state().engine, subscriber)
-            return error_page(503, "E-mail niet verstuurd", "We konden u nu geen e-mail sturen. Probeer het over "
-                                                            "een paar minuten opnieuw.")
+            kind, expires = "confirmation", now + config.confirm_max_age
+        state().outbox.add(kind, message, canonical_email(subscriber.email), expires_at=expires)
         return render("aanmelden_bedankt.html")
 
     @app.get("/bevestigen/<token>")
@@ -153,7 +148,7 @@ def register_views(app: Flask, limiter: Limiter) -> None:
             return render("contact_fout.html", 422, form_values=values, form_errors=errors)
         now = state().clock()
         message_id = store_message(state().engine, values, now)
-        mail_message(state().engine, config, state().send, message_id, now)
+        queue_message(state().outbox, config, message_id)
         return render("contact_bedankt.html", name=values["name"])
 
     @app.get("/gezondheid")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
 
 import pytest
 from sqlalchemy import func, select
 
-from dorpsplein.db.schema import contact_messages, deliveries
+from dorpsplein.db.schema import contact_messages, deliveries, outbox
 from dorpsplein.forms.contact import store_message
+from dorpsplein.forms.outbox import Outbox
 from dorpsplein.forms.service import prune_personal_data
 from dorpsplein.settings import ROOT, load_settings
 from dorpsplein.subscribers import add_confirmed, add_pending, confirm, list_subscribers, open_database, unsubscribe
@@ -48,13 +50,16 @@ def test_forget_erases_every_trace_of_a_person_whatever_the_case(engine, runner)
     message(engine, "JAN.JANSEN@voorbeeld.nl", T0)
     message(engine, "jan.jansen@voorbeeld.nl", T0)
     message(engine, "piet@voorbeeld.nl", T0)
+    waiting = Outbox(engine, send=None, clock=lambda: T0)
+    waiting.add("confirmation", EmailMessage(), "jan.jansen@voorbeeld.nl")
+    waiting.add("confirmation", EmailMessage(), "piet@voorbeeld.nl")
 
     result = runner.invoke(cli, ["newsletter", "subscribers", "forget", "jan.jansen@VOORBEELD.nl"])
     assert result.exit_code == 0, result.output
     assert result.output == ("Forgot jan.jansen@VOORBEELD.nl:\n  subscriptions: 1\n  pending sign-ups: 1\n"
-                             "  deliveries: 2\n  contact messages: 2\n")
+                             "  deliveries: 2\n  contact messages: 2\n  queued e-mails: 1\n")
     assert [row.email for row in list_subscribers(engine)] == ["piet@voorbeeld.nl"]
-    assert (count(engine, deliveries), count(engine, contact_messages)) == (2, 1)
+    assert (count(engine, deliveries), count(engine, contact_messages), count(engine, outbox)) == (2, 1, 1)
 
     again = runner.invoke(cli, ["newsletter", "subscribers", "forget", "jan.jansen@voorbeeld.nl"])
     assert again.exit_code == 0 and again.output == "Nothing stored about jan.jansen@voorbeeld.nl\n"
