@@ -7,11 +7,12 @@ the names other modules have always imported from here are re-exported below.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
-from sqlalchemy import Engine, delete, func, or_, select
+from sqlalchemy import Connection, Engine, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 # Re-exported: other modules have always imported these from here.
@@ -77,26 +78,49 @@ def add_pending(engine: Engine, email: str, list_name: str, now: datetime, sourc
     sent so far keeps working, and its first request time, so signing up again and again does not keep
     it from being pruned; an unsubscribed one starts over and must confirm again.
     """
+    return _retrying_a_lost_insert(engine, lambda conn: _add_pending(conn, email, list_name, now, source))
+
+
+def sign_up(engine: Engine, email: str, list_name: str, now: datetime, mail_interval: timedelta,
+            queue_mail: Callable[[Connection, Subscriber], None]) -> tuple[Subscriber, bool]:
+    """`add_pending`, and `queue_mail(conn, subscriber)` if the address may get its e-mail now
+    (`claim_signup_mail`), all in one transaction; returns the row and whether an e-mail was queued."""
+
+    def work(conn):
+        subscriber = _add_pending(conn, email, list_name, now, "form")
+        mail = _claim_signup_mail(conn, subscriber, now, mail_interval)
+        if mail:
+            queue_mail(conn, subscriber)
+        return subscriber, mail
+
+    return _retrying_a_lost_insert(engine, work)
+
+
+def _retrying_a_lost_insert(engine: Engine, work):
     for attempt in range(2):  # a concurrent insert of the same address (PostgreSQL) wins; then update it
         try:
             with engine.begin() as conn:
-                row = _find(conn, email, list_name)
-                if row is None:
-                    conn.execute(subscribers.insert().values(
-                        key=secrets.token_urlsafe(16), email=email, email_canonical=canonical_email(email),
-                        list_name=list_name, status=PENDING,
-                        nonce=secrets.token_urlsafe(16), source=source, requested_at=now))
-                elif row.status == UNSUBSCRIBED:  # a new request: a new link and a new pruning clock
-                    conn.execute(subscribers.update().where(subscribers.c.id == row.id).values(
-                        status=PENDING, nonce=secrets.token_urlsafe(16), requested_at=now))
-                elif row.status == PENDING and not row.nonce:
-                    conn.execute(subscribers.update().where(subscribers.c.id == row.id).values(
-                        nonce=secrets.token_urlsafe(16)))
-                return Subscriber.from_row(_find(conn, email, list_name))
+                return work(conn)
         except IntegrityError:
             if attempt:
                 raise
     raise AssertionError("unreachable")
+
+
+def _add_pending(conn: Connection, email: str, list_name: str, now: datetime, source: str) -> Subscriber:
+    row = _find(conn, email, list_name)
+    if row is None:
+        conn.execute(subscribers.insert().values(
+            key=secrets.token_urlsafe(16), email=email, email_canonical=canonical_email(email),
+            list_name=list_name, status=PENDING, nonce=secrets.token_urlsafe(16), source=source, requested_at=now))
+    elif row.status == UNSUBSCRIBED:  # a new request: a new link and a new pruning clock
+        conn.execute(subscribers.update().where(subscribers.c.id == row.id).values(
+            status=PENDING, nonce=secrets.token_urlsafe(16), requested_at=now))
+    elif row.status == PENDING and not row.nonce:
+        conn.execute(subscribers.update().where(subscribers.c.id == row.id).values(nonce=secrets.token_urlsafe(16)))
+    else:
+        return Subscriber.from_row(row)
+    return Subscriber.from_row(_find(conn, email, list_name))
 
 
 def add_confirmed(engine: Engine, email: str, list_name: str, now: datetime, consent_note: str,
@@ -192,14 +216,18 @@ def claim_signup_mail(engine: Engine, subscriber: Subscriber, now: datetime, int
     One statement, so two sign-ups at the same moment cannot both claim it. The address counts on every
     list, whatever its letter case. The visitor is answered the same way either way.
     """
+    with engine.begin() as conn:
+        return _claim_signup_mail(conn, subscriber, now, interval)
+
+
+def _claim_signup_mail(conn: Connection, subscriber: Subscriber, now: datetime, interval: timedelta) -> bool:
     recent = (select(subscribers.c.id)
               .where(subscribers.c.email_canonical == canonical_email(subscriber.email),
                      subscribers.c.signup_mailed_at > now - interval)
               .exists())
-    with engine.begin() as conn:
-        claimed = conn.execute(subscribers.update().where(subscribers.c.id == subscriber.id, ~recent)
-                               .values(signup_mailed_at=now))
-        return claimed.rowcount == 1
+    claimed = conn.execute(subscribers.update().where(subscribers.c.id == subscriber.id, ~recent)
+                           .values(signup_mailed_at=now))
+    return claimed.rowcount == 1
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    LargeBinary,
     MetaData,
     String,
     Table,
@@ -115,13 +114,14 @@ outbox = Table(
     Column("id", Integer, primary_key=True),
     Column("kind", String(32), nullable=False),  # confirmation | already_subscribed | contact
     Column("about", String(EMAIL_MAX_LENGTH), nullable=False, index=True),
-    Column("message", LargeBinary, nullable=False),  # the whole RFC 5322 message, as it goes on the wire
+    Column("payload", Text, nullable=False),  # JSON: the values the worker composes the e-mail from
     Column("contact_message_id", Integer, ForeignKey("contact_messages.id", ondelete="CASCADE")),
     Column("created_at", UtcDateTime, nullable=False),
     Column("expires_at", UtcDateTime),  # a confirmation link no longer works after this: not worth sending
     Column("attempts", Integer, nullable=False, default=0),
     Column("next_attempt_at", UtcDateTime, nullable=False),
     Column("claimed_until", UtcDateTime),
+    Column("claimed_by", String(16)),  # a random token per claim: which worker's batch the row is in
     Column("last_error", Text),
     Index("ix_outbox_next_attempt_at", "next_attempt_at"),
 )

@@ -22,6 +22,7 @@ from ..db.database import open_database
 from ..mail import send_message
 from .config import FormsConfig, origin_of
 from .outbox import Outbox
+from .queued_mail import compose
 from .ratelimit import STORAGE_URI
 
 logger = logging.getLogger(__name__)
@@ -126,10 +127,10 @@ def create_app(config: FormsConfig, engine: Engine | None = None,
         send = functools.partial(send_message, config.smtp) if config.smtp else log_instead_of_sending
     engine = engine or open_database(config.database_url)
     clock = clock or (lambda: datetime.now(UTC))
-    app.extensions["dorpsplein_forms"] = FormsState(config=config, engine=engine, send=send, clock=clock,
-                                                    outbox=Outbox(engine, send, clock))
+    outbox = Outbox(engine, send, clock, functools.partial(compose, config))
+    app.extensions["dorpsplein_forms"] = FormsState(config=config, engine=engine, send=send, clock=clock, outbox=outbox)
     if outbox_worker:
-        app.extensions["dorpsplein_forms"].outbox.start()
+        outbox.start()
     # In memory, per process: enough for one service process; see README for several workers.
     limiter = Limiter(get_remote_address, app=app, storage_uri=STORAGE_URI, headers_enabled=True,
                       strategy="moving-window")

@@ -11,42 +11,51 @@ from sqlalchemy import Engine, select
 from ..db.identity import canonical_email
 from ..db.schema import contact_messages
 from ..db.schema import outbox as outbox_table
-from .config import FormsConfig
-from .emails import contact_email
-from .outbox import Outbox
+from .outbox import Outbox, enqueue
+from .queued_mail import CONTACT
 
 logger = logging.getLogger(__name__)
 
 def store_message(engine: Engine, values: dict, now: datetime) -> int:
     with engine.begin() as conn:
-        result = conn.execute(contact_messages.insert().values(
-            name=values["name"], email=values["email"], subject=values["subject"],
-            message=values["message"], received_at=now))
-        return result.inserted_primary_key[0]
+        return _insert(conn, values, now)
 
 
-def queue_message(outbox: Outbox, config: FormsConfig, message_id: int) -> None:
-    """Put the community manager's copy of one stored message in the outbox (marked mailed once sent)."""
-    with outbox.engine.connect() as conn:
-        row = conn.execute(select(contact_messages).where(contact_messages.c.id == message_id)).one()
-    outbox.add("contact", contact_email(config, row.name, row.email, row.subject, row.message, row.received_at, row.id),
-               canonical_email(row.email), contact_message_id=row.id)
+def _insert(conn, values: dict, now: datetime) -> int:
+    result = conn.execute(contact_messages.insert().values(
+        name=values["name"], email=values["email"], subject=values["subject"], message=values["message"],
+        received_at=now))
+    return result.inserted_primary_key[0]
 
 
-def unqueued_message_ids(engine: Engine) -> list[int]:
-    """Messages neither mailed nor in the outbox (stored while the outbox could not be written, or before it)."""
+def receive_message(outbox: Outbox, values: dict, now: datetime) -> int:
+    """Store a message and queue the community manager's copy, in one transaction; returns its id."""
+    with outbox.engine.begin() as conn:
+        message_id = _insert(conn, values, now)
+        _queue(conn, message_id, values, now)
+    outbox.wake()
+    return message_id
+
+
+def _queue(conn, message_id: int, values, received_at: datetime) -> None:
+    payload = {"id": message_id, "name": values["name"], "email": values["email"], "subject": values["subject"],
+               "message": values["message"], "at": received_at.isoformat()}
+    enqueue(conn, CONTACT, payload, canonical_email(values["email"]), received_at, contact_message_id=message_id)
+
+
+def unqueued_messages(conn) -> list:
+    """Messages neither mailed nor in the outbox (stored before the outbox existed)."""
     queued = select(outbox_table.c.contact_message_id).where(outbox_table.c.contact_message_id.is_not(None))
-    query = (select(contact_messages.c.id)
-             .where(contact_messages.c.mailed_at.is_(None), contact_messages.c.id.not_in(queued))
-             .order_by(contact_messages.c.id))
-    with engine.connect() as conn:
-        return list(conn.scalars(query))
+    return conn.execute(select(contact_messages)
+                        .where(contact_messages.c.mailed_at.is_(None), contact_messages.c.id.not_in(queued))
+                        .order_by(contact_messages.c.id)).all()
 
 
-def resend_unmailed(outbox: Outbox, config: FormsConfig) -> tuple[int, int]:
+def resend_unmailed(outbox: Outbox) -> tuple[int, int]:
     """Send everything waiting in the outbox now (contact copies that failed, sign-up mails), backoff or not;
     returns (sent, still waiting)."""
-    for message_id in unqueued_message_ids(outbox.engine):
-        queue_message(outbox, config, message_id)
+    with outbox.engine.begin() as conn:
+        for row in unqueued_messages(conn):
+            _queue(conn, row.id, row._mapping, row.received_at)
     sent, _failed = outbox.deliver_due(everything=True)
     return sent, outbox.waiting()

@@ -12,16 +12,16 @@ the fork) and again by `wake()` if the process was forked after it started.
 
 from __future__ import annotations
 
-import email
-import email.policy
+import json
 import logging
 import os
+import secrets
 import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
-from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy import Connection, Engine, delete, func, select, update
 
 from ..db.schema import UtcDateTime, contact_messages, outbox
 
@@ -38,23 +38,30 @@ def retry_delay(attempts: int) -> timedelta:
     return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
 
 
+def enqueue(conn: Connection, kind: str, payload: dict, about: str, now: datetime,
+            expires_at: datetime | None = None, contact_message_id: int | None = None) -> None:
+    """Queue one e-mail within the caller's transaction (then call `Outbox.wake`): its kind and the values
+    the worker composes it from; `about` is the canonical address of the person it concerns."""
+    conn.execute(outbox.insert().values(
+        kind=kind, about=about, payload=json.dumps(payload), contact_message_id=contact_message_id,
+        created_at=now, expires_at=expires_at, attempts=0, next_attempt_at=now))
+
+
 class Outbox:
-    def __init__(self, engine: Engine, send: Callable[[EmailMessage], None], clock: Callable[[], datetime]):
-        self.engine, self.send, self.clock = engine, send, clock
+    def __init__(self, engine: Engine, send: Callable[[EmailMessage], None], clock: Callable[[], datetime],
+                 compose: Callable[[str, dict], EmailMessage]):
+        self.engine, self.send, self.clock, self.compose = engine, send, clock, compose
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self._pid: int | None = None
         self._lock = threading.Lock()
 
-    def add(self, kind: str, message: EmailMessage, about: str, expires_at: datetime | None = None,
+    def add(self, kind: str, payload: dict, about: str, expires_at: datetime | None = None,
             contact_message_id: int | None = None) -> None:
-        """Queue one e-mail; `about` is the canonical address of the person it concerns."""
-        now = self.clock()
+        """Queue one e-mail in a transaction of its own and wake the worker."""
         with self.engine.begin() as conn:
-            conn.execute(outbox.insert().values(
-                kind=kind, about=about, message=message.as_bytes(), contact_message_id=contact_message_id,
-                created_at=now, expires_at=expires_at, attempts=0, next_attempt_at=now))
+            enqueue(conn, kind, payload, about, self.clock(), expires_at, contact_message_id)
         self.wake()
 
     def due(self) -> int:
@@ -70,33 +77,36 @@ class Outbox:
 
     def deliver_due(self, everything: bool = False) -> tuple[int, int]:
         """Send the rows that are due (`everything`: all rows, backoff or not); returns (sent, failed)."""
-        now = self.clock()
-        query = select(outbox.c.id).order_by(outbox.c.id)
-        if not everything:
-            query = query.where(outbox.c.next_attempt_at <= now)
-        with self.engine.connect() as conn:
-            ids = list(conn.scalars(query))
         sent = failed = 0
-        for row_id in ids:
-            if self._stopping.is_set():
+        while not self._stopping.is_set():
+            batch = self._claim_batch(everything, size=100_000 if everything else 50)
+            if not batch:
                 break
-            row = self._claim(row_id, now)
-            if row is not None:
+            for row in batch:
                 if self._deliver(row):
                     sent += 1
                 else:
                     failed += 1
+            if everything:
+                break  # each row once: a failed one is not due again in this call
         return sent, failed
 
-    def _claim(self, row_id: int, now: datetime):
+    def _claim_batch(self, everything: bool, size: int) -> list:
+        """Claim up to `size` due rows in one transaction (a commit per row would cost more than the sending)."""
+        now = self.clock()
+        free = (outbox.c.claimed_until.is_(None)) | (outbox.c.claimed_until < now)
+        query = select(outbox.c.id).where(free).order_by(outbox.c.id).limit(size)
+        if not everything:
+            query = query.where(outbox.c.next_attempt_at <= now)
         with self.engine.begin() as conn:
-            claimed = conn.execute(
-                update(outbox)
-                .where(outbox.c.id == row_id, (outbox.c.claimed_until.is_(None)) | (outbox.c.claimed_until < now))
-                .values(claimed_until=now + CLAIM, attempts=outbox.c.attempts + 1))
-            if claimed.rowcount != 1:
-                return None
-            return conn.execute(select(outbox).where(outbox.c.id == row_id)).first()
+            ids = list(conn.scalars(query))
+            if not ids:
+                return []
+            token = secrets.token_hex(8)
+            conn.execute(update(outbox).where(outbox.c.id.in_(ids), free)
+                         .values(claimed_until=now + CLAIM, claimed_by=token, attempts=outbox.c.attempts + 1))
+            return conn.execute(select(outbox).where(outbox.c.id.in_(ids), outbox.c.claimed_by == token)
+                                .order_by(outbox.c.id)).all()
 
     def _deliver(self, row) -> bool:
         now = self.clock()
@@ -106,7 +116,14 @@ class Outbox:
                 conn.execute(delete(outbox).where(outbox.c.id == row.id))
             return False
         try:
-            self.send(email.message_from_bytes(row.message, policy=email.policy.default))
+            message = self.compose(row.kind, json.loads(row.payload))
+        except Exception:  # a bug or a value refused on composing: trying again cannot help
+            logger.exception("outbox: %s e-mail %s cannot be composed; dropped", row.kind, row.id)
+            with self.engine.begin() as conn:
+                conn.execute(delete(outbox).where(outbox.c.id == row.id))
+            return False
+        try:
+            self.send(message)
         except Exception as exc:  # whatever the mail path raises, the row waits for its next turn
             delay = retry_delay(row.attempts)
             logger.warning("outbox: %s e-mail %s not sent (attempt %s), again in %s: %s", row.kind, row.id,

@@ -28,6 +28,7 @@ from .app import create_app, log_instead_of_sending
 from .config import FormsConfig, load_config
 from .contact import resend_unmailed
 from .outbox import Outbox
+from .queued_mail import compose
 
 logger = logging.getLogger(__name__)
 
@@ -105,5 +106,5 @@ def resend_contact_messages(production: bool = False) -> tuple[int, int]:
     (sent, still waiting)."""
     config = load_forms_config(production)
     send = partial(send_message, config.smtp) if config.smtp else log_instead_of_sending
-    outbox = Outbox(open_database(config.database_url), send, lambda: datetime.now(UTC))
-    return resend_unmailed(outbox, config)
+    outbox = Outbox(open_database(config.database_url), send, lambda: datetime.now(UTC), partial(compose, config))
+    return resend_unmailed(outbox)

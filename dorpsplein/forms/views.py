@@ -14,15 +14,15 @@ from ..subscribers import (
     CONFIRMED,
     PENDING,
     ConfirmOutcome,
-    add_pending,
-    claim_signup_mail,
     confirm,
+    sign_up,
     subscriber_by_key,
     unsubscribe,
 )
 from .app import error_page, from_the_site, render, state
-from .contact import queue_message, store_message
-from .emails import already_subscribed_email, confirmation_email
+from .contact import receive_message
+from .outbox import enqueue
+from .queued_mail import ALREADY_SUBSCRIBED, CONFIRMATION
 from .tokens import InvalidToken, confirm_url, read_confirm_token, read_unsubscribe_token, unsubscribe_url
 from .validation import clean_contact, clean_signup, honeypot_filled
 
@@ -72,21 +72,26 @@ def register_views(app: Flask, limiter: Limiter) -> None:
         if errors:
             return render("aanmelden_fout.html", 422, form_values=values, form_errors=errors)
         now = state().clock()
-        subscriber = add_pending(state().engine, values["email"], values["list"], now)
-        if not claim_signup_mail(state().engine, subscriber, now, config.confirm_interval):
+
+        def queue_mail(conn, subscriber):
+            payload = {"to": subscriber.email, "list": subscriber.list_name, "at": now.isoformat()}
+            if subscriber.status == CONFIRMED:
+                kind, expires = ALREADY_SUBSCRIBED, None
+                payload["link"] = unsubscribe_url(config.forms_url, config.secret_key, subscriber.key)
+            else:
+                kind, expires = CONFIRMATION, now + config.confirm_max_age
+                payload["link"] = confirm_url(config.forms_url, config.secret_key, subscriber.key, subscriber.nonce,
+                                              config.consent_version)
+            enqueue(conn, kind, payload, canonical_email(subscriber.email), now, expires_at=expires)
+
+        # The row, the one-mail-per-interval claim and the queued e-mail: one transaction.
+        subscriber, mailed = sign_up(state().engine, values["email"], values["list"], now, config.confirm_interval,
+                                     queue_mail)
+        if mailed:
+            state().outbox.wake()
+        else:  # the same answer: nothing to learn from it
             logger.info("sign-up of subscriber %s: e-mailed less than %s ago, not again", subscriber.key,
                         config.confirm_interval)
-            return render("aanmelden_bedankt.html")  # the same answer: nothing to learn from it
-        if subscriber.status == CONFIRMED:
-            link = unsubscribe_url(config.forms_url, config.secret_key, subscriber.key)
-            message = already_subscribed_email(config, subscriber.email, subscriber.list_name, link, now)
-            kind, expires = "already_subscribed", None
-        else:
-            link = confirm_url(config.forms_url, config.secret_key, subscriber.key, subscriber.nonce,
-                               config.consent_version)
-            message = confirmation_email(config, subscriber.email, subscriber.list_name, link, now)
-            kind, expires = "confirmation", now + config.confirm_max_age
-        state().outbox.add(kind, message, canonical_email(subscriber.email), expires_at=expires)
         return render("aanmelden_bedankt.html")
 
     @app.get("/bevestigen/<token>")
@@ -147,8 +152,7 @@ def register_views(app: Flask, limiter: Limiter) -> None:
         if errors:
             return render("contact_fout.html", 422, form_values=values, form_errors=errors)
         now = state().clock()
-        message_id = store_message(state().engine, values, now)
-        queue_message(state().outbox, config, message_id)
+        receive_message(state().outbox, values, now)
         return render("contact_bedankt.html", name=values["name"])
 
     @app.get("/gezondheid")

@@ -110,8 +110,8 @@ def test_when_mail_fails_the_message_is_kept_and_resent_later(service):
     assert row.mailed_at is None and service.inbox.messages == []
 
     service.inbox.refuse_with = None
-    sent = resend_unmailed(service.outbox, service.config)  # `forms resend`: now, without waiting for the retry
+    sent = resend_unmailed(service.outbox)  # `forms resend`: now, without waiting for the retry
     assert sent == (1, 0)
     assert stored(service)[0].mailed_at is not None
     assert service.inbox.messages[0]["Subject"] == "Contactformulier: Losse stoeptegel Kerkstraat"
-    assert resend_unmailed(service.outbox, service.config) == (0, 0)
+    assert resend_unmailed(service.outbox) == (0, 0)

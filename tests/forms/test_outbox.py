@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from dorpsplein.db.schema import outbox
-from dorpsplein.forms.emails import contact_email
 from dorpsplein.forms.outbox import Outbox, retry_delay
+from dorpsplein.forms.queued_mail import CONTACT, compose
 from dorpsplein.mail import parse_smtp_url, send_message
 
 from .test_signup import link_in, sign_up
@@ -107,10 +107,10 @@ def test_two_workers_never_send_one_e_mail_twice(service):
     service.outbox.stop()  # only the two workers below
     now = datetime.now(UTC)
     send = partial(send_message, parse_smtp_url(service.inbox.url))
-    first, second = Outbox(engine, send, lambda: now), Outbox(engine, send, lambda: now)
+    first, second = (Outbox(engine, send, lambda: now, partial(compose, service.config)) for _ in range(2))
     for i in range(20):
-        first.add("contact", contact_email(service.config, "Jan", f"jan{i}@voorbeeld.nl", f"Vraag {i}", "Hallo",
-                                           now, i), f"jan{i}@voorbeeld.nl")
+        first.add(CONTACT, {"id": i, "name": "Jan", "email": f"jan{i}@voorbeeld.nl", "subject": f"Vraag {i}",
+                            "message": "Hallo", "at": now.isoformat()}, f"jan{i}@voorbeeld.nl")
     with ThreadPoolExecutor(2) as pool:
         results = list(pool.map(lambda worker: worker.deliver_due(), [first, second]))
     assert sum(sent for sent, _failed in results) == 20

@@ -21,13 +21,14 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("kind", sa.String(32), nullable=False),
         sa.Column("about", sa.String(254), nullable=False),
-        sa.Column("message", sa.LargeBinary, nullable=False),
+        sa.Column("payload", sa.Text, nullable=False),
         sa.Column("contact_message_id", sa.Integer, sa.ForeignKey("contact_messages.id", ondelete="CASCADE")),
         sa.Column("created_at", sa.DateTime, nullable=False),
         sa.Column("expires_at", sa.DateTime),
         sa.Column("attempts", sa.Integer, nullable=False),
         sa.Column("next_attempt_at", sa.DateTime, nullable=False),
         sa.Column("claimed_until", sa.DateTime),
+        sa.Column("claimed_by", sa.String(16)),
         sa.Column("last_error", sa.Text),
     )
     op.create_index("ix_outbox_about", "outbox", ["about"])
