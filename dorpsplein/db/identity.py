@@ -10,11 +10,13 @@ changing it needs a migration that recomputes `email_canonical`.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 import idna
 
 
+@functools.lru_cache(maxsize=4096)  # idna's UTS 46 mapping is pure Python; a sign-up asks several times
 def canonical_email(address: str) -> str:
     """`Jan.Jansen@Gemeente-Ë.NL` → `jan.jansen@xn--gemeente--34a.nl`; works on invalid input too (for lookups)."""
     address = unicodedata.normalize("NFC", address.strip())

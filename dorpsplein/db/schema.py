@@ -66,6 +66,7 @@ subscribers = Table(
     Column("consent_version", String(64)),
     Column("consent_note", Text),  # proof of consent for rows that did not come through the form
     Column("unsubscribed_at", UtcDateTime),
+    Column("signup_mailed_at", UtcDateTime),  # the last confirmation (or "already subscribed") e-mail
     UniqueConstraint("list_name", "email_canonical", name="uq_subscribers_list_email_canonical"),
     Index("ix_subscribers_list_status", "list_name", "status"),
 )
@@ -104,4 +105,25 @@ deliveries = Table(
     Column("owner", String(128)),  # the run that claimed a `sending` row: host, pid and a random part
     Column("lease_until", UtcDateTime),  # a `sending` row is that run's until then; it renews while alive
     UniqueConstraint("mailing", "subscriber_id", name="uq_deliveries_mailing_subscriber"),
+)
+
+# E-mails of the forms service waiting to be sent (confirmation, "already subscribed", contact copies):
+# a request only adds a row, the service's outbox worker sends it and deletes the row, retrying with
+# backoff while the SMTP server fails. `about` is the canonical address of the person the mail concerns
+# (`subscribers forget`); `claimed_until` keeps two workers from sending the same row.
+outbox = Table(
+    "outbox", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(32), nullable=False),  # confirmation | already_subscribed | contact
+    Column("about", String(EMAIL_MAX_LENGTH), nullable=False, index=True),
+    Column("payload", Text, nullable=False),  # JSON: the values the worker composes the e-mail from
+    Column("contact_message_id", Integer, ForeignKey("contact_messages.id", ondelete="CASCADE")),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime),  # a confirmation link no longer works after this: not worth sending
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", UtcDateTime, nullable=False),
+    Column("claimed_until", UtcDateTime),
+    Column("claimed_by", String(16)),  # a random token per claim: which worker's batch the row is in
+    Column("last_error", Text),
+    Index("ix_outbox_next_attempt_at", "next_attempt_at"),
 )

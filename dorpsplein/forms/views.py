@@ -10,19 +10,21 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .. import unsubscribe_queue
 from ..db.database import schema_revision, waiting_at_most
+from ..db.identity import canonical_email
 from ..errors import DorpspleinError
 from ..subscribers import (
     CONFIRMED,
     PENDING,
     ConfirmOutcome,
-    add_pending,
     confirm,
+    sign_up,
     subscriber_by_key,
     unsubscribe,
 )
 from .app import error_page, from_the_site, render, state
-from .contact import mail_message, store_message
-from .emails import already_subscribed_email, confirmation_email
+from .contact import receive_message
+from .outbox import enqueue
+from .queued_mail import ALREADY_SUBSCRIBED, CONFIRMATION
 from .tokens import InvalidToken, confirm_url, read_confirm_token, read_unsubscribe_token, unsubscribe_url
 from .validation import clean_contact, clean_signup, honeypot_filled
 
@@ -72,20 +74,26 @@ def register_views(app: Flask, limiter: Limiter) -> None:
         if errors:
             return render("aanmelden_fout.html", 422, form_values=values, form_errors=errors)
         now = state().clock()
-        subscriber = add_pending(state().engine, values["email"], values["list"], now)
-        if subscriber.status == CONFIRMED:
-            link = unsubscribe_url(config.forms_url, config.secret_key, subscriber.key)
-            message = already_subscribed_email(config, subscriber.email, subscriber.list_name, link, now)
-        else:
-            link = confirm_url(config.forms_url, config.secret_key, subscriber.key, subscriber.nonce,
-                               config.consent_version)
-            message = confirmation_email(config, subscriber.email, subscriber.list_name, link, now)
-        try:
-            state().send(message)
-        except DorpspleinError as exc:
-            logger.error("confirmation e-mail for subscriber %s not sent: %s", subscriber.key, exc)
-            return error_page(503, "E-mail niet verstuurd", "We konden u nu geen e-mail sturen. Probeer het over "
-                                                            "een paar minuten opnieuw.")
+
+        def queue_mail(conn, subscriber):
+            payload = {"to": subscriber.email, "list": subscriber.list_name, "at": now.isoformat()}
+            if subscriber.status == CONFIRMED:
+                kind, expires = ALREADY_SUBSCRIBED, None
+                payload["link"] = unsubscribe_url(config.forms_url, config.secret_key, subscriber.key)
+            else:
+                kind, expires = CONFIRMATION, now + config.confirm_max_age
+                payload["link"] = confirm_url(config.forms_url, config.secret_key, subscriber.key, subscriber.nonce,
+                                              config.consent_version)
+            enqueue(conn, kind, payload, canonical_email(subscriber.email), now, expires_at=expires)
+
+        # The row, the one-mail-per-interval claim and the queued e-mail: one transaction.
+        subscriber, mailed = sign_up(state().engine, values["email"], values["list"], now, config.confirm_interval,
+                                     queue_mail)
+        if mailed:
+            state().outbox.wake()
+        else:  # the same answer: nothing to learn from it
+            logger.info("sign-up of subscriber %s: e-mailed less than %s ago, not again", subscriber.key,
+                        config.confirm_interval)
         return render("aanmelden_bedankt.html")
 
     @app.get("/bevestigen/<token>")
@@ -159,8 +167,7 @@ def register_views(app: Flask, limiter: Limiter) -> None:
         if errors:
             return render("contact_fout.html", 422, form_values=values, form_errors=errors)
         now = state().clock()
-        message_id = store_message(state().engine, values, now)
-        mail_message(state().engine, config, state().send, message_id, now)
+        receive_message(state().outbox, values, now)
         return render("contact_bedankt.html", name=values["name"])
 
     @app.get("/gezondheid")

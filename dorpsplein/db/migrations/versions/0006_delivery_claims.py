@@ -1,15 +1,15 @@
 """Delivery claims carry their run and a lease: exactly once held by the database, not a lock file.
 
-Revision ID: 0004_delivery_claims
-Revises: 0003_one_identity_per_address
+Revision ID: 0006_delivery_claims
+Revises: 0005_outbox
 Create Date: 2026-12-03
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_delivery_claims"
-down_revision = "0003_one_identity_per_address"
+revision = "0006_delivery_claims"
+down_revision = "0005_outbox"
 branch_labels = None
 depends_on = None
 
