@@ -11,6 +11,7 @@ from functools import partial
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from .. import unsubscribe_queue
 from ..errors import DorpspleinError
 from ..mail import send_message
 from ..settings import load_settings
@@ -23,6 +24,7 @@ from ..subscribers import (
     open_database,
     prune,
     prune_unconfirmed,
+    unsubscribe,
 )
 from .app import create_app, log_instead_of_sending
 from .config import FormsConfig, load_config
@@ -86,7 +88,9 @@ def retention(settings: dict) -> Retention:
 def prune_personal_data(now: datetime | None = None, settings: dict | None = None) -> dict[str, int]:
     """Everything the privacy statement says we delete after a while; returns the count per kind."""
     settings = settings if settings is not None else load_settings()
-    return prune(open_database(), retention(settings), now or datetime.now(UTC))
+    engine = open_database()
+    unsubscribe_queue.apply(unsubscribe_queue.queue_path(), engine, unsubscribe)  # the daily job drains it too
+    return prune(engine, retention(settings), now or datetime.now(UTC))
 
 
 def forget_person(email: str) -> dict[str, int]:
