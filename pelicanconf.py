@@ -168,7 +168,11 @@ FORMS_URL = "http://127.0.0.1:8001"  # production: set DORPSPLEIN_FORMS_URL (or 
 FORMS_ALLOWED_ORIGINS = []  # pages on other addresses that may post to the service, besides SITEURL
 FORMS_RATE_LIMIT = "10 per minute; 50 per hour"  # per client address, for sign-up and contact
 FORMS_CONFIRM_HOURS = 48  # how long a confirmation link works
-FORMS_PRUNE_DAYS = 7  # `newsletter subscribers prune` deletes sign-ups unconfirmed for this long
+FORMS_CONFIRM_INTERVAL_HOURS = 24  # at most one sign-up e-mail per address this often (however often signed up)
+# Retention (content/pages/privacy.md promises these; `forms prune` deletes, daily from deploy/systemd):
+FORMS_PRUNE_DAYS = 7  # sign-ups left unconfirmed this long
+FORMS_UNSUBSCRIBED_RETENTION_DAYS = 30  # unsubscribed addresses, counted from the unsubscribe
+FORMS_CONTACT_RETENTION_DAYS = 365  # contact messages, counted from their arrival (12 months)
 FORMS_PROXY_COUNT = 0  # reverse proxies in front of the service that set X-Forwarded-For
 # The consent text people agree to; change the version whenever the text changes (AVG art. 7 proof).
 FORMS_CONSENT_VERSION = "2026-11-28"
