@@ -54,8 +54,11 @@ PLUGINS = [
     "parallel_writing",  # list pages written in a forked process beside the posts
     "kept_files",  # a page whose text did not change is not written again
     "single_fields",  # a field written twice: a warning with the file, not a list
-    "template_cache", "dutch_dates", "expiry", "feeds", "ui_strings", "theme_tokens", "visit_statistics",
+    "template_cache", "dutch_dates", "expiry",
+    "content_images",  # Image in any form ({static}, {attach}, /images/…, https://…) → one address
+    "feeds", "ui_strings", "theme_tokens", "visit_statistics",
     "overviews", "share", "social_cards",
+    "whole_site",  # a home page without a welcome page; header and footer link only to pages that exist
     "security_txt",  # /.well-known/security.txt with Expires
     "sitemap",  # sitemap.xml and robots.txt
 ]

@@ -158,15 +158,21 @@ def new(title, category, tags, date, publish, content):
 @cli.command()
 @click.option("--content", type=click.Path(file_okay=False, path_type=Path),
               help="Content folder to check (default: content/).")
-def check(content):
+@click.option("--built", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Check the links of this built site instead: each link to our own site must reach a file in it.")
+def check(content, built):
     """Check the content for mistakes: one line per problem, exit 1 on errors.
 
-    Lines read `file:line: error|warning: message`.
+    Lines read `file:line: error|warning: message`. With --built, the links of a built site
+    instead: one `page: link` line per link to a page or file the site does not have.
 
     \b
     Example:
       python tasks.py check
+      python tasks.py check --built output
     """
+    if built is not None:
+        return _check_built(built)
     from dorpsplein.check import check_content
 
     problems = check_content(load_settings(content=content))
@@ -176,6 +182,24 @@ def check(content):
     warnings = len(problems) - errors
     click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
     if errors:
+        sys.exit(1)
+
+
+def _check_built(built: Path) -> None:
+    from dorpsplein.linkcheck import dead_links, own_addresses
+
+    # Development and production builds: links to the preview address and to SITEURL are ours.
+    settings = [load_settings()]
+    try:
+        settings.append(load_settings(production=True))
+    except DorpspleinError as exc:  # say why SITEURL's links are not judged, then check the rest
+        click.echo(f"warning: production settings not read ({exc}); links to SITEURL are not checked", err=True)
+    bases, forms = own_addresses(*settings)
+    dead = dead_links(built, bases, forms)
+    for link in dead:
+        click.echo(str(link))
+    click.echo(f"{len(dead)} dead link(s) in {built}", err=True)
+    if dead:
         sys.exit(1)
 
 

@@ -13,6 +13,7 @@ from pelican import Pelican
 from pelican.log import LimitFilter, console
 
 from .errors import DorpspleinError
+from .linkcheck import dead_links, dead_links_message, own_addresses
 
 logger = logging.getLogger(__name__)
 
@@ -85,10 +86,21 @@ def build(settings: dict, strict: bool = False, quiet: bool = False) -> BuildRes
                 + "\n".join(f"  - {w}" for w in warnings)
                 + "\nRun `python tasks.py check` for the file and line of each content problem."
             )
+        _fail_on_dead_links(staging, settings)
         _swap_in(staging, output)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return BuildResult(output, [])
+
+
+def _fail_on_dead_links(site: Path, settings: dict) -> None:
+    """A production site whose pages link to pages or files it does not have is not published."""
+    bases, forms = own_addresses(settings)
+    dead = dead_links(site, bases, forms)
+    if dead:
+        raise DorpspleinError(
+            f"production build failed: {len(dead)} link(s) to pages or files this site does not have; "
+            "the site was not changed:\n" + dead_links_message(dead))
 
 
 def _swap_in(new: Path, output: Path) -> None:
