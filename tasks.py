@@ -262,7 +262,9 @@ def forms_resend(production):
     """
     from dorpsplein.forms.service import resend_contact_messages
 
-    sent, unmailed = resend_contact_messages(production)
+    sent, unmailed, failures = resend_contact_messages(production)
+    for failure in failures:
+        click.echo(f"Not sent: {failure}", err=True)
     click.echo(f"Sent {sent} contact message(s); {unmailed} still unmailed")
     if unmailed:
         sys.exit(1)

@@ -27,14 +27,22 @@ def store_message(engine: Engine, values: dict, now: datetime) -> int:
         return result.inserted_primary_key[0]
 
 
-def mail_message(engine: Engine, config: FormsConfig, send: Send, message_id: int, now: datetime) -> bool:
-    """Mail one stored message; True when sent. A failure is logged and the message stays unmailed."""
+def mail_message(engine: Engine, config: FormsConfig, send: Send, message_id: int, now: datetime,
+                 failures: list[str] | None = None) -> bool:
+    """Mail one stored message; True when sent. A failure is added to `failures` (logged without it) and
+    the message stays unmailed; any error of one message, expected or not, never stops the others."""
     with engine.connect() as conn:
         row = conn.execute(select(contact_messages).where(contact_messages.c.id == message_id)).one()
     try:
         send(contact_email(config, row.name, row.email, row.subject, row.message, row.received_at, row.id))
-    except DorpspleinError as exc:
-        logger.error("contact message %s stored but not mailed (python tasks.py forms resend): %s", row.id, exc)
+    except Exception as exc:  # one message's problem is reported, the rest still go
+        if not isinstance(exc, DorpspleinError):
+            logger.exception("contact message %s: unexpected error while mailing it", row.id)
+        reason = str(exc) if isinstance(exc, DorpspleinError) else f"{type(exc).__name__}: {exc}"
+        if failures is not None:  # the caller reports them
+            failures.append(f"contact message {row.id}: {reason}")
+        else:
+            logger.error("contact message %s stored but not mailed (python tasks.py forms resend): %s", row.id, reason)
         return False
     with engine.begin() as conn:
         conn.execute(contact_messages.update().where(contact_messages.c.id == row.id).values(mailed_at=now))
@@ -47,8 +55,10 @@ def unmailed_message_ids(engine: Engine) -> list[int]:
         return list(conn.scalars(query))
 
 
-def resend_unmailed(engine: Engine, config: FormsConfig, send: Send, now: datetime) -> tuple[int, int]:
-    """Try again for every message whose mail failed; returns (sent, still unmailed)."""
+def resend_unmailed(engine: Engine, config: FormsConfig, send: Send, now: datetime,
+                    failures: list[str] | None = None) -> tuple[int, int]:
+    """Try again for every message whose mail failed, each on its own; returns (sent, still unmailed)
+    and adds a line per failure to `failures`."""
     ids = unmailed_message_ids(engine)
-    sent = sum(mail_message(engine, config, send, message_id, now) for message_id in ids)
+    sent = sum(mail_message(engine, config, send, message_id, now, failures) for message_id in ids)
     return sent, len(ids) - sent

@@ -65,8 +65,10 @@ def subscriber_counts() -> dict[tuple[str, str], int]:
     return count_subscribers(open_database())
 
 
-def resend_contact_messages(production: bool = False) -> tuple[int, int]:
-    """Mail the contact messages whose e-mail failed before; returns (sent, still unmailed)."""
+def resend_contact_messages(production: bool = False) -> tuple[int, int, list[str]]:
+    """Mail the contact messages whose e-mail failed before; returns (sent, still unmailed, why each failed)."""
     config = load_forms_config(production)
     send = partial(send_message, config.smtp) if config.smtp else log_instead_of_sending
-    return resend_unmailed(open_database(config.database_url), config, send, datetime.now(UTC))
+    failures: list[str] = []
+    sent, unmailed = resend_unmailed(open_database(config.database_url), config, send, datetime.now(UTC), failures)
+    return sent, unmailed, failures
