@@ -192,3 +192,6 @@ globals()["404_SAVE_AS"] = "404.html"  # a name Python cannot spell as a variabl
 # Statistics page /statistieken/ (plugins/visit_statistics), built from the monthly aggregates that
 # `tasks.py analytics` writes; a relative path is taken from the project folder.
 STATISTICS_STATE_PATH = "state/analytics"
+# Where `tasks.py analytics` learns the site's addresses (the only paths it ever names): a built folder,
+# a sitemap.xml or its URL; "" = output/ when it holds a build, else the production site's sitemap.
+ANALYTICS_SITE = ""
