@@ -54,6 +54,7 @@ PLUGINS = [
     "parallel_writing",  # list pages written in a forked process beside the posts
     "kept_files",  # a page whose text did not change is not written again
     "single_fields",  # a field written twice: a warning with the file, not a list
+    "embargo",  # with EMBARGO (production): drafts, hidden and future posts leave the build before anyone sees them
     "template_cache", "dutch_dates", "expiry", "feeds", "ui_strings", "theme_tokens", "visit_statistics",
     "overviews", "share", "social_cards",
     "security_txt",  # /.well-known/security.txt with Expires
@@ -195,3 +196,5 @@ STATISTICS_STATE_PATH = "state/analytics"
 # Where `tasks.py analytics` learns the site's addresses (the only paths it ever names): a built folder,
 # a sitemap.xml or its URL; "" = output/ when it holds a build, else the production site's sitemap.
 ANALYTICS_SITE = ""
+# Production (publishconf.py) turns this on: nothing of a draft, hidden or future post is written (plugins/embargo).
+EMBARGO = False
