@@ -2,9 +2,10 @@
 
 Pelican writes hidden posts at their address and, with DRAFT_SAVE_AS, drafts (future posts are
 drafts until their date); other plugins derive files from every list (share images, for one). With
-`EMBARGO` on (publishconf.py) their lists are emptied in place, so no writer, template or later
-plugin sees them: nothing derived from them, not even their title, reaches the output. Listed
-first among the plugins that read these lists, so its receivers run before theirs.
+`EMBARGO` on (publishconf.py) they are taken out of every list in place, so no writer, template or
+later plugin sees them: nothing derived from them, not even their title, reaches the output. It is
+the status that counts: expired notices, which plugins/expiry puts among the hidden articles, stay.
+Listed first among the plugins that read these lists, so its receivers run before theirs.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import logging
 
 from pelican import signals
 
-from dorpsplein.metadata import embargoed_lists
+from dorpsplein.metadata import ARTICLE_LISTS, PAGE_LISTS, embargoed
 
 logger = logging.getLogger(__name__)
 
@@ -22,10 +23,13 @@ def _withhold(generator) -> None:
     if not generator.settings.get("EMBARGO"):
         return
     withheld = 0
-    for name in embargoed_lists(generator):
-        items = getattr(generator, name)
-        withheld += len(items)
-        items.clear()  # in place: the generator's context holds the same list objects
+    for name in {*ARTICLE_LISTS, *PAGE_LISTS}:
+        items = getattr(generator, name, None)
+        if not isinstance(items, list):
+            continue
+        kept = [item for item in items if not embargoed(item)]
+        withheld += len(items) - len(kept)
+        items[:] = kept  # in place: the generator's context holds the same list objects
     if withheld:
         logger.info("embargo: %d draft, hidden or future item(s) left out of the production build", withheld)
 

@@ -14,7 +14,7 @@ from pelican import signals
 from pelican.contents import Article, Page
 
 from dorpsplein.lazy import Lazy
-from dorpsplein.metadata import ARTICLE_LISTS, EMBARGOED_LISTS, PAGE_LISTS
+from dorpsplein.metadata import ARTICLE_LISTS, PAGE_LISTS, embargoed
 from dorpsplein.urls import absolute_url
 
 from .drawing import Drawing
@@ -94,11 +94,11 @@ def start_drawing(content) -> None:
 
 def _attach_all(generator, lists: tuple[str, ...], kind: str) -> None:
     # getattr: other plugins' generators send these signals too, with lists of their own.
-    withheld = EMBARGOED_LISTS if generator.settings.get("EMBARGO") else ()  # plugins/embargo empties them too
+    withhold = bool(generator.settings.get("EMBARGO"))  # plugins/embargo takes them out of the lists too
     for name in lists:
-        if name in withheld:
-            continue
         for content in getattr(generator, name, ()):
+            if withhold and embargoed(content):
+                continue
             attach_card(content, kind)
 
 

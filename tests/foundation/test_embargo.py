@@ -37,6 +37,7 @@ def embargo_site(site):
               Status="hidden", Tags="kwelderpersbericht")
     site.post("toekomst", EMBARGO_FUTURE_TITLE, "2099-06-01 09:00", body="Geheimtekst uit de toekomst.",
               Category="Ooievaarsnest")
+    site.post("verlopen", "Verlopen afsluiting Kerkpad", "2026-09-20 10:00", Expires="2026-10-15 00:00")
     site.write("pages/over.md", "Title: Over ons\n\nOver de gemeente.\n")
     site.write("pages/geheim.md", "Title: Geheime Duinrooskamer\nStatus: hidden\n\nGeheimtekst.\n")
     site.write("pages/concept.md", "Title: Concept Heidelandpagina\nStatus: draft\n\nGeheimtekst.\n")
@@ -51,11 +52,14 @@ def test_a_production_build_writes_nothing_of_a_draft_hidden_or_future_post(emba
     output = embargo_site.output
     files = sorted(p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file())
     published = [rf"blog/2026/11/{PUBLISHED['post'][0]}/index\.html", rf"{PUBLISHED['page'][0]}/index\.html",
-                 rf"images/delen/({PUBLISHED['post'][0]}|{PUBLISHED['page'][0]})-[0-9a-f]+\.png"]
+                 r"blog/2026/09/verlopen-afsluiting-kerkpad/index\.html",  # expired: unlisted, its page stays
+                 rf"images/delen/({PUBLISHED['post'][0]}|{PUBLISHED['page'][0]}|verlopen-afsluiting-kerkpad)"
+                 r"-[0-9a-f]+\.png"]
     unexplained = [f for f in files if not any(re.fullmatch(pattern, f) for pattern in published + SITE_FILES)]
     assert unexplained == []
     assert f"blog/2026/11/{PUBLISHED['post'][0]}/index.html" in files and "over-ons/index.html" in files
-    assert sum(f.startswith("images/delen/") for f in files) == 3  # the post's, the page's and the site's
+    assert "blog/2026/09/verlopen-afsluiting-kerkpad/index.html" in files
+    assert sum(f.startswith("images/delen/") for f in files) == 4  # the posts', the page's and the site's
 
     for name in files:
         data = (output / name).read_bytes()
