@@ -54,6 +54,7 @@ PLUGINS = [
     "parallel_writing",  # list pages written in a forked process beside the posts
     "kept_files",  # a page whose text did not change is not written again
     "single_fields",  # a field written twice: a warning with the file, not a list
+    "embargo",  # with EMBARGO (production): drafts, hidden and future posts leave the build before anyone sees them
     "template_cache", "dutch_dates", "expiry",
     "content_images",  # Image in any form ({static}, {attach}, /images/…, https://…) → one address
     "feeds", "ui_strings", "theme_tokens", "visit_statistics",
@@ -199,3 +200,8 @@ globals()["404_SAVE_AS"] = "404.html"  # a name Python cannot spell as a variabl
 # Statistics page /statistieken/ (plugins/visit_statistics), built from the monthly aggregates that
 # `tasks.py analytics` writes; a relative path is taken from the project folder.
 STATISTICS_STATE_PATH = "state/analytics"
+# Where `tasks.py analytics` learns the site's addresses (the only paths it ever names): a built folder,
+# a sitemap.xml or its URL; "" = output/ when it holds a build, else the production site's sitemap.
+ANALYTICS_SITE = ""
+# Production (publishconf.py) turns this on: nothing of a draft, hidden or future post is written (plugins/embargo).
+EMBARGO = False

@@ -303,9 +303,11 @@ def forms_resend(production):
     """
     from dorpsplein.forms.service import resend_contact_messages
 
-    sent, unmailed = resend_contact_messages(production)
-    click.echo(f"Sent {sent} e-mail(s) from the outbox; {unmailed} still waiting")
-    if unmailed:
+    sent, failed, failures = resend_contact_messages(production)
+    for failure in failures:
+        click.echo(f"Not sent: {failure}", err=True)
+    click.echo(f"Sent {sent} e-mail(s) from the outbox; {failed} not sent")
+    if failed:
         sys.exit(1)
 
 

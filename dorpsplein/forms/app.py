@@ -12,7 +12,6 @@ from pathlib import Path
 
 from flask import Flask, current_app, render_template, request
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from jinja2 import ChoiceLoader, FileSystemLoader
 from sqlalchemy import Engine
 from werkzeug.exceptions import HTTPException
@@ -23,7 +22,7 @@ from ..mail import send_message
 from .config import FormsConfig, origin_of
 from .outbox import Outbox
 from .queued_mail import compose
-from .ratelimit import STORAGE_URI
+from .ratelimit import STORAGE_URI, remote_key
 
 logger = logging.getLogger(__name__)
 
@@ -132,7 +131,7 @@ def create_app(config: FormsConfig, engine: Engine | None = None,
     if outbox_worker:
         outbox.start()
     # In memory, per process: enough for one service process; see README for several workers.
-    limiter = Limiter(get_remote_address, app=app, storage_uri=STORAGE_URI, headers_enabled=True,
+    limiter = Limiter(remote_key, app=app, storage_uri=STORAGE_URI, headers_enabled=True,
                       strategy="moving-window")
     app.after_request(_security_headers(config))
 

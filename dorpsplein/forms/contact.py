@@ -51,11 +51,11 @@ def unqueued_messages(conn) -> list:
                         .order_by(contact_messages.c.id)).all()
 
 
-def resend_unmailed(outbox: Outbox) -> tuple[int, int]:
-    """Send everything waiting in the outbox now (contact copies that failed, sign-up mails), backoff or not;
-    returns (sent, still waiting)."""
+def resend_unmailed(outbox: Outbox, failures: list[str] | None = None) -> tuple[int, int]:
+    """Send everything waiting in the outbox now (contact copies that failed, sign-up mails), backoff or not,
+    each on its own; returns (sent, not sent) and adds a line per failure to `failures`."""
     with outbox.engine.begin() as conn:
         for row in unqueued_messages(conn):
             _queue(conn, row.id, row._mapping, row.received_at)
-    sent, _failed = outbox.deliver_due(everything=True)
-    return sent, outbox.waiting()
+    sent, failed = outbox.deliver_due(everything=True, failures=failures)
+    return sent, failed

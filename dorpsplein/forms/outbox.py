@@ -24,6 +24,7 @@ from email.message import EmailMessage
 from sqlalchemy import Connection, Engine, delete, func, select, update
 
 from ..db.schema import UtcDateTime, contact_messages, outbox
+from ..errors import DorpspleinError
 
 logger = logging.getLogger(__name__)
 
@@ -75,15 +76,16 @@ class Outbox:
         with self.engine.connect() as conn:
             return conn.execute(select(func.count()).select_from(outbox)).scalar()
 
-    def deliver_due(self, everything: bool = False) -> tuple[int, int]:
-        """Send the rows that are due (`everything`: all rows, backoff or not); returns (sent, failed)."""
+    def deliver_due(self, everything: bool = False, failures: list[str] | None = None) -> tuple[int, int]:
+        """Send the rows that are due (`everything`: all rows, backoff or not); returns (sent, failed).
+        `failures` gets one line per row that failed, naming it and why (for `forms resend`)."""
         sent = failed = 0
         while not self._stopping.is_set():
             batch = self._claim_batch(everything, size=100_000 if everything else 50)
             if not batch:
                 break
             for row in batch:
-                if self._deliver(row):
+                if self._deliver(row, failures):
                     sent += 1
                 else:
                     failed += 1
@@ -108,8 +110,10 @@ class Outbox:
             return conn.execute(select(outbox).where(outbox.c.id.in_(ids), outbox.c.claimed_by == token)
                                 .order_by(outbox.c.id)).all()
 
-    def _deliver(self, row) -> bool:
+    def _deliver(self, row, failures: list[str] | None = None) -> bool:
         now = self.clock()
+        name = (f"contact message {row.contact_message_id}" if row.contact_message_id is not None
+                else f"{row.kind} e-mail {row.id}")
         if row.expires_at is not None and row.expires_at < now:
             logger.warning("outbox: %s e-mail %s not sent before its link expired; dropped", row.kind, row.id)
             with self.engine.begin() as conn:
@@ -117,8 +121,13 @@ class Outbox:
             return False
         try:
             message = self.compose(row.kind, json.loads(row.payload))
-        except Exception:  # a bug or a value refused on composing: trying again cannot help
-            logger.exception("outbox: %s e-mail %s cannot be composed; dropped", row.kind, row.id)
+        except Exception as exc:  # a bug or a value refused on composing: trying again cannot help
+            if failures is not None:  # the caller reports it
+                failures.append(f"{name}: {exc}")
+            elif isinstance(exc, DorpspleinError):  # a stored value the header check refuses: said in one line
+                logger.error("outbox: %s cannot be composed (%s); dropped", name, exc)
+            else:
+                logger.exception("outbox: %s cannot be composed; dropped", name)
             with self.engine.begin() as conn:
                 conn.execute(delete(outbox).where(outbox.c.id == row.id))
             return False
@@ -126,8 +135,10 @@ class Outbox:
             self.send(message)
         except Exception as exc:  # whatever the mail path raises, the row waits for its next turn
             delay = retry_delay(row.attempts)
-            logger.warning("outbox: %s e-mail %s not sent (attempt %s), again in %s: %s", row.kind, row.id,
-                           row.attempts, delay, exc)
+            if failures is not None:
+                failures.append(f"{name}: {exc}")
+            else:
+                logger.warning("outbox: %s not sent (attempt %s), again in %s: %s", name, row.attempts, delay, exc)
             with self.engine.begin() as conn:
                 conn.execute(update(outbox).where(outbox.c.id == row.id).values(
                     next_attempt_at=now + delay, claimed_until=None, last_error=str(exc)[:1000]))

@@ -105,10 +105,12 @@ def subscriber_counts() -> dict[tuple[str, str], int]:
     return count_subscribers(open_database())
 
 
-def resend_contact_messages(production: bool = False) -> tuple[int, int]:
+def resend_contact_messages(production: bool = False) -> tuple[int, int, list[str]]:
     """Send what waits in the outbox now (contact copies whose e-mail failed, sign-up mails); returns
-    (sent, still waiting)."""
+    (sent, not sent, why each was not sent)."""
     config = load_forms_config(production)
     send = partial(send_message, config.smtp) if config.smtp else log_instead_of_sending
     outbox = Outbox(open_database(config.database_url), send, lambda: datetime.now(UTC), partial(compose, config))
-    return resend_unmailed(outbox)
+    failures: list[str] = []
+    sent, failed = resend_unmailed(outbox, failures)
+    return sent, failed, failures

@@ -15,7 +15,7 @@ from pelican.contents import Article, Page
 
 from dorpsplein.images import image_of
 from dorpsplein.lazy import Lazy
-from dorpsplein.metadata import ARTICLE_LISTS, PAGE_LISTS
+from dorpsplein.metadata import ARTICLE_LISTS, PAGE_LISTS, embargoed
 from dorpsplein.urls import absolute_url
 
 from .drawing import Drawing
@@ -98,8 +98,11 @@ def start_drawing(content) -> None:
 
 def _attach_all(generator, lists: tuple[str, ...], kind: str) -> None:
     # getattr: other plugins' generators send these signals too, with lists of their own.
+    withhold = bool(generator.settings.get("EMBARGO"))  # plugins/embargo takes them out of the lists too
     for name in lists:
         for content in getattr(generator, name, ()):
+            if withhold and embargoed(content):
+                continue
             attach_card(content, kind)
 
 
