@@ -168,8 +168,10 @@ CHECK_TITLE_MAX_LENGTH = 80
 
 # Forms service (dorpsplein/forms/README.md): newsletter sign-up, unsubscribe, contact form.
 # Secrets (DORPSPLEIN_SECRET_KEY, DORPSPLEIN_SMTP_URL, DORPSPLEIN_DATABASE_URL) come from the environment only.
-FORMS_URL = "http://127.0.0.1:8001"  # production: set DORPSPLEIN_FORMS_URL (or FORMS_URL in publishconf)
-FORMS_ALLOWED_ORIGINS = []  # pages on other addresses that may post to the service, besides SITEURL
+# The service answers on the site's own origin under /formulieren/ (nginx and `serve` proxy that path to it).
+# Empty: SITEURL + "/formulieren". Set it (DORPSPLEIN_FORMS_URL) only when the service lives elsewhere.
+FORMS_URL = ""
+FORMS_ALLOWED_ORIGINS = []  # with FORMS_URL elsewhere: the pages on other addresses that may post to the service
 FORMS_RATE_LIMIT = "10 per minute; 50 per hour"  # per client address, for sign-up and contact
 FORMS_CONFIRM_HOURS = 48  # how long a confirmation link works
 FORMS_CONFIRM_INTERVAL_HOURS = 24  # at most one sign-up e-mail per address this often (however often signed up)

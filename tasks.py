@@ -44,6 +44,22 @@ def content_options(func):
     return wrapper
 
 
+# The variables of the live addresses (dorpsplein/production.py checks their values): every production job maps them.
+ADDRESS_VARIABLES = ("DORPSPLEIN_SITEURL", "DORPSPLEIN_FORMS_URL")
+
+
+def ci_environment(*names: str, when: str | None = None, unless: str | None = None):
+    """Declare the DORPSPLEIN_* variables a CI job that runs this command must pass to it: always, only
+    with the flag `when`, or not with the flag `unless`. tests/publish/test_workflows.py reads every
+    workflow and fails when a command it runs lacks one of them."""
+
+    def declare(command: click.Command) -> click.Command:
+        command.ci_environment = (names, when, unless)
+        return command
+
+    return declare
+
+
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="dorpsplein")
 @click.option("-v", "--verbose", is_flag=True, help="Show what Pelican is doing.")
@@ -58,6 +74,7 @@ def cli(verbose):
                         format="%(levelname)s: %(message)s", force=True)
 
 
+@ci_environment(*ADDRESS_VARIABLES, when="production")
 @cli.command()
 @click.option("--production", is_flag=True,
               help="Use publishconf.py; any warning fails the build and leaves output/ as it was.")
@@ -71,9 +88,12 @@ def build(production, content, output):
       python tasks.py build --content ~/andere-site --output /tmp/site
     """
     from dorpsplein.build import build as build_site
+    from dorpsplein.production import check_release, check_settings
 
     settings = load_settings(production=production, content=content, output=output)
-    result = build_site(settings, strict=production)
+    if production:
+        check_settings(settings)
+    result = build_site(settings, strict=production, release_check=check_release if production else None)
     click.echo(f"Built {'production' if production else 'development'} site in {result.output}"
                + (f" with {len(result.warnings)} warning(s)" if result.warnings else ""))
 
@@ -81,24 +101,31 @@ def build(production, content, output):
 @cli.command()
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
               help="Port on 127.0.0.1 to serve the preview on.")
+@click.option("--forms-port", default=8001, show_default=True, type=click.IntRange(1, 65535),
+              help="Port of the forms service that serve starts and passes /formulieren/ to.")
 @content_options
-def serve(port, content, output):
+def serve(port, forms_port, content, output):
     """Build, serve the site on http://127.0.0.1:8000 and rebuild on every change.
+
+    As in production, the forms service answers under /formulieren/ of the same address: serve
+    starts it (development settings: e-mails are printed unless DORPSPLEIN_SMTP_URL is set).
 
     \b
     Example:
       python tasks.py serve --port 8080
     """
     from dorpsplein.build import build as build_site
-    from dorpsplein.serve import start_server, watch_and_rebuild
+    from dorpsplein.serve import start_forms_service, start_server, watch_and_rebuild
+
+    preview = {"SITEURL": "", "PREVIEW_URL": f"http://127.0.0.1:{port}"}
 
     def preview_settings():
-        return load_settings(content=content, output=output,
-                             extra={"SITEURL": "", "PREVIEW_URL": f"http://127.0.0.1:{port}"})
+        return load_settings(content=content, output=output, extra=preview)
 
     settings = preview_settings()
     build_site(settings)
-    start_server(Path(settings["OUTPUT_PATH"]), port)
+    start_server(Path(settings["OUTPUT_PATH"]), port, forms_port=forms_port)
+    click.echo(start_forms_service(forms_port, preview)[1])
     click.echo(f"Serving the preview on http://127.0.0.1:{port}/ (Ctrl+C stops)")
 
     def rebuild(changed):
@@ -250,25 +277,31 @@ production_forms_option = click.option(
     help="Use publishconf.py; requires DORPSPLEIN_SECRET_KEY and DORPSPLEIN_SMTP_URL.")
 
 
+@ci_environment(*ADDRESS_VARIABLES, "DORPSPLEIN_SECRET_KEY", "DORPSPLEIN_SMTP_URL", "DORPSPLEIN_DATABASE_URL",
+                when="production")
 @forms.command("serve")
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(1, 65535),
-              help="Port on 127.0.0.1; in development FORMS_URL follows it.")
+              help="Port on 127.0.0.1 (`serve` and nginx pass /formulieren/ to it).")
 @production_forms_option
 def forms_serve(port, production):
-    """Run the forms service on http://127.0.0.1:8001 (the site's forms post to it).
+    """Run the forms service on 127.0.0.1:8001, answering under FORMS_URL's path (/formulieren/).
 
-    For development: without DORPSPLEIN_SMTP_URL the e-mails, with their links, are
-    printed here instead of sent. On a server, run it under a WSGI server instead
-    (dorpsplein/forms/README.md).
+    The site's pages reach it on their own origin: `serve` (which also starts it) and nginx
+    pass /formulieren/ to this port, and the links in e-mails point to FORMS_URL. For
+    development: without DORPSPLEIN_SMTP_URL the e-mails, with their links, are printed here
+    instead of sent. On a server, run it under a WSGI server instead (dorpsplein/forms/README.md).
 
     \b
     Example:
       python tasks.py forms serve --port 8001
     """
+    from dorpsplein.forms.config import path_of
     from dorpsplein.forms.service import build_app, listen
 
-    server = listen(build_app(production, port), port)
-    click.echo(f"Forms service on http://127.0.0.1:{port}/ (Ctrl+C stops)")
+    app = build_app(production)
+    server = listen(app, port)
+    path = path_of(app.extensions["dorpsplein_forms"].config.forms_url)
+    click.echo(f"Forms service on http://127.0.0.1:{port}{path}/ (Ctrl+C stops)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -480,6 +513,8 @@ def subscribers_remove(email, list_name):
     click.echo(f"Removed {email} from {', '.join(removed)}")
 
 
+@ci_environment(*ADDRESS_VARIABLES, "DORPSPLEIN_SMTP_URL", "DORPSPLEIN_SECRET_KEY", "DORPSPLEIN_DATABASE_URL",
+                when="production")
 @newsletter.command("send")
 @click.option("--list", "list_name", default="extern", show_default=True, help="The list to send to.")
 @click.option("--period", help="Edition to send, e.g. 2026-11 (default: the newest one built).")
@@ -508,7 +543,7 @@ def newsletter_send(list_name, period, file, dry_run, production, output):
     settings = load_settings(production=production, output=output)
     with Progress(transient=True) as bar:
         task = bar.add_task("Versturen", total=None)
-        edition, report = send(settings, list_name, period, file, dry_run,
+        edition, report = send(settings, list_name, period, file, dry_run, production=production,
                                progress=lambda done, total: bar.update(task, completed=done, total=total))
     for line in summary_lines(edition, report):
         click.echo(line)
@@ -545,6 +580,7 @@ def _print_social(table, lines=()):
     console.print(table)
 
 
+@ci_environment("DORPSPLEIN_MASTODON_TOKEN", "DORPSPLEIN_BLUESKY_PASSWORD", unless="dry_run")
 @social.command("push")
 @click.option("--feed", help="JSON Feed to read: a path or the live site's URL (default: output/feeds/all.json).")
 @_social_network_option
@@ -641,6 +677,7 @@ def social_follow(network):
         sys.exit(1)
 
 
+@ci_environment(*ADDRESS_VARIABLES, "DORPSPLEIN_PUBLISH_TARGETS", "DORPSPLEIN_PUBLISH_TARGET")
 @cli.command("publish")
 @click.option("--target", help="A name from PUBLISH_TARGETS (default: PUBLISH_TARGET).")
 @click.option("--dry-run", is_flag=True, help="Check, build and compress, then list what would change; send nothing.")

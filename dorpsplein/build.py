@@ -7,6 +7,7 @@ import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,12 +68,14 @@ def _run(settings: dict, quiet: bool = False) -> list[str]:
     return [r.getMessage() for r in records]
 
 
-def build(settings: dict, strict: bool = False, quiet: bool = False) -> BuildResult:
+def build(settings: dict, strict: bool = False, quiet: bool = False,
+          release_check: Callable[[Path], None] | None = None) -> BuildResult:
     """Build the site described by `settings`.
 
     With `strict` (production), any warning fails the build and the previous
     output stays in place untouched: the site is built in a sibling folder and
-    only swapped in when it is complete and clean.
+    only swapped in when it is complete and clean, and `release_check` (given the
+    new folder) has raised nothing.
     """
     output = Path(settings["OUTPUT_PATH"])
     if not strict:
@@ -94,6 +97,8 @@ def build(settings: dict, strict: bool = False, quiet: bool = False) -> BuildRes
                 + "\nRun `python tasks.py check` for the file and line of each content problem."
             )
         _fail_on_dead_links(staging, settings)
+        if release_check:
+            release_check(staging)
         _swap_in(staging, output)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -18,6 +18,7 @@ from ..errors import DorpspleinError
 from ..mail import SmtpConfig, smtp_config_from_env
 from ..settings import ROOT
 from ..unsubscribe_queue import queue_path
+from ..urls import forms_url as absolute_forms_url
 
 logger = logging.getLogger(__name__)
 
@@ -96,11 +97,16 @@ def _absolute(name: str, value: str) -> str:
     return value.rstrip("/")
 
 
+def path_of(url: str) -> str:
+    """The path the service answers under: `/formulieren` for https://site/formulieren, `` for a host of its own."""
+    return urlsplit(url).path.rstrip("/")
+
+
 def load_config(settings: Mapping, environ: Mapping[str, str] = os.environ, production: bool = False) -> FormsConfig:
     """Check every setting the service needs and say which one is wrong."""
     site_url = _absolute("SITEURL" if settings.get("SITEURL") else "PREVIEW_URL",
                          settings.get("SITEURL") or settings.get("PREVIEW_URL", ""))
-    forms_url = _absolute("FORMS_URL", settings.get("FORMS_URL") or "")
+    forms_url = _absolute("FORMS_URL", absolute_forms_url(settings))
     secret_key = _secret_key(environ, production)
     smtp = smtp_config_from_env(environ)
     if production and smtp is None:
@@ -126,9 +132,6 @@ def load_config(settings: Mapping, environ: Mapping[str, str] = os.environ, prod
     for name in ("CONTACT_EMAIL", "MAIL_FROM", "FORMS_CONSENT_VERSION", "FORMS_CONSENT_TEXT"):
         if not settings.get(name):
             raise DorpspleinError(f"{name}: the forms service needs this setting (see dorpsplein/forms/README.md)")
-    if production and not forms_url.startswith("https://"):
-        logger.warning("FORMS_URL is %s: the links in e-mails will point there; set DORPSPLEIN_FORMS_URL to the "
-                       "service's public https address", forms_url)
     return FormsConfig(
         production=production,
         site_url=site_url,

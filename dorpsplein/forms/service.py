@@ -14,6 +14,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from .. import unsubscribe_queue
 from ..errors import DorpspleinError
 from ..mail import send_message
+from ..production import check_settings
 from ..settings import load_settings
 from ..subscribers import (
     Retention,
@@ -35,14 +36,20 @@ from .queued_mail import compose
 logger = logging.getLogger(__name__)
 
 
-def load_forms_config(production: bool = False, port: int | None = None, environ=os.environ) -> FormsConfig:
-    """Settings from pelicanconf (or publishconf) and the environment; in development `port` moves FORMS_URL."""
-    extra = {"FORMS_URL": f"http://127.0.0.1:{port}"} if port and not production else None
-    return load_config(load_settings(production=production, extra=extra), environ, production)
+def load_forms_config(production: bool = False, environ=os.environ, extra: dict | None = None) -> FormsConfig:
+    """Settings from pelicanconf (or publishconf) and the environment; `extra` as in load_settings.
+
+    The service's public address is FORMS_URL, by default the site's (in development the preview's)
+    /formulieren: the links in e-mails go there, through nginx or `serve`, whatever port it listens on.
+    """
+    settings = load_settings(production=production, extra=extra)
+    if production:  # `forms serve --production` and the WSGI entry: only the live addresses
+        check_settings(settings)
+    return load_config(settings, environ, production)
 
 
-def build_app(production: bool = False, port: int | None = None) -> Flask:
-    return create_app(load_forms_config(production, port))
+def build_app(production: bool = False, extra: dict | None = None) -> Flask:
+    return create_app(load_forms_config(production, extra=extra))
 
 
 def listen(app: Flask, port: int) -> BaseWSGIServer:

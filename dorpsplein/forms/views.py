@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, request
+from flask import Blueprint, Flask, jsonify, request
 from flask_limiter import Limiter
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -22,6 +22,7 @@ from ..subscribers import (
     unsubscribe,
 )
 from .app import error_page, from_the_site, render, state
+from .config import path_of
 from .contact import receive_message
 from .outbox import enqueue
 from .queued_mail import ALREADY_SUBSCRIBED, CONFIRMATION
@@ -60,10 +61,12 @@ def _checked_confirmation(token: str):
 
 
 def register_views(app: Flask, limiter: Limiter) -> None:
+    """Every address under FORMS_URL's path (/formulieren on the site's origin), nothing outside it."""
     config = app.extensions["dorpsplein_forms"].config
     rate_limit = limiter.shared_limit(config.rate_limit, scope="forms")  # one budget per client for all forms
+    views = Blueprint("forms", __name__, url_prefix=path_of(config.forms_url) or None)
 
-    @app.post("/aanmelden")
+    @views.post("/aanmelden")
     @rate_limit
     @from_the_site
     def signup():
@@ -96,7 +99,7 @@ def register_views(app: Flask, limiter: Limiter) -> None:
                         config.confirm_interval)
         return render("aanmelden_bedankt.html")
 
-    @app.get("/bevestigen/<token>")
+    @views.get("/bevestigen/<token>")
     def confirm_page(token):
         data, subscriber, problem = _checked_confirmation(token)
         if problem:
@@ -104,7 +107,7 @@ def register_views(app: Flask, limiter: Limiter) -> None:
         return render("bevestigen.html", email=subscriber.email,
                       list_label=config.newsletter_lists.get(subscriber.list_name, subscriber.list_name))
 
-    @app.post("/bevestigen/<token>")
+    @views.post("/bevestigen/<token>")
     @from_the_site
     def confirm_subscription(token):
         data, subscriber, problem = _checked_confirmation(token)
@@ -119,7 +122,7 @@ def register_views(app: Flask, limiter: Limiter) -> None:
                                                                          data.key),
                       list_label=config.newsletter_lists.get(subscriber.list_name, subscriber.list_name))
 
-    @app.get("/afmelden/<token>")
+    @views.get("/afmelden/<token>")
     def unsubscribe_page(token):
         try:
             key = read_unsubscribe_token(config.secret_key, token)
@@ -131,7 +134,7 @@ def register_views(app: Flask, limiter: Limiter) -> None:
         return render("afmelden.html", already=done, list_label=label)
 
     # RFC 8058 one-click: mail providers POST here without cookies, login or Origin; so does our button.
-    @app.post("/afmelden/<token>")
+    @views.post("/afmelden/<token>")
     @limiter.exempt
     def unsubscribe_now(token):
         try:
@@ -156,7 +159,7 @@ def register_views(app: Flask, limiter: Limiter) -> None:
             apply_queued_unsubscribes()
         return render("afgemeld.html")
 
-    @app.post("/contact")
+    @views.post("/contact")
     @rate_limit
     @from_the_site
     def contact():
@@ -170,7 +173,7 @@ def register_views(app: Flask, limiter: Limiter) -> None:
         receive_message(state().outbox, values, now)
         return render("contact_bedankt.html", name=values["name"])
 
-    @app.get("/gezondheid")
+    @views.get("/gezondheid")
     @limiter.exempt
     def health():
         try:
@@ -180,6 +183,8 @@ def register_views(app: Flask, limiter: Limiter) -> None:
             logger.error("health check: database unavailable: %s", exc)
             return jsonify(status="error", database="unavailable"), 503
         return jsonify(status="ok", database="ok", schema_version=revision)
+
+    app.register_blueprint(views)
 
 
 def apply_queued_unsubscribes() -> None:

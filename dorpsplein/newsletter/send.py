@@ -19,12 +19,15 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from email import message_from_bytes
+from email.policy import default
 from email.utils import parseaddr
 
 from sqlalchemy import Engine
 
 from ..errors import DorpspleinError
 from ..mail import MailError, smtp_connection
+from ..production import check_mail
 from . import deliveries
 from .config import SendConfig
 from .edition import Edition
@@ -121,6 +124,8 @@ def send_edition(edition: Edition, engine: Engine, config: SendConfig, dry_run: 
                               f"({', '.join(config.list_labels) or 'none'})")
     todo = deliveries.to_send(engine, edition.mailing, edition.list_name)
     report.to_send = len(todo)
+    if config.production and todo:  # every copy is this one but for its address and link: check one, first
+        check_mail(message_from_bytes(MessageFactory(edition, config).build(todo[0], now()), policy=default))
     if not dry_run and todo:
         deliveries.sqlite_without_fsync_per_commit(engine)
         with deliveries.Ledger(engine, edition.mailing, owner, lease) as ledger:

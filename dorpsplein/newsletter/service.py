@@ -8,6 +8,7 @@ from pathlib import Path
 from .. import unsubscribe_queue
 from ..db.database import database_url, open_database
 from ..errors import DorpspleinError
+from ..production import check_settings
 from ..subscribers import unsubscribe
 from .config import load_send_config
 from .edition import edition_folder, latest_period, read_edition
@@ -29,8 +30,10 @@ def find_edition(settings: dict, list_name: str, period: str | None = None, file
 
 
 def send(settings: dict, list_name: str, period: str | None = None, file: Path | None = None, dry_run: bool = False,
-         progress: Progress | None = None, environ=os.environ) -> tuple[object, SendReport]:
-    config = load_send_config(settings, environ, dry_run=dry_run)
+         progress: Progress | None = None, environ=os.environ, production: bool = False) -> tuple[object, SendReport]:
+    if production:
+        check_settings(settings)
+    config = load_send_config(settings, environ, dry_run=dry_run, production=production)
     edition = find_edition(settings, list_name, period, file)
     engine = open_database(database_url(environ))
     if not dry_run:  # nobody who unsubscribed while the database was down gets this edition

@@ -18,7 +18,7 @@ from aiosmtpd.controller import Controller
 from werkzeug.serving import make_server
 
 from dorpsplein.forms.app import create_app
-from dorpsplein.forms.config import load_config
+from dorpsplein.forms.config import load_config, origin_of
 from dorpsplein.settings import load_settings
 from dorpsplein.subscribers import list_subscribers, open_database
 
@@ -96,12 +96,17 @@ class _Dispatcher:
 
 @dataclass
 class Service:
-    url: str
+    url: str  # FORMS_URL: where the service answers, /formulieren on the site's (or its own) origin
     app: object
     config: object
     inbox: Inbox
     clock: Clock
     database_url: str
+    port: int  # where it listens
+
+    @property
+    def origin(self) -> str:
+        return origin_of(self.url)
 
     def post(self, path: str, data: dict | bytes, origin: str | None = SITE, headers: dict | None = None,
              settle: bool = True) -> Reply:
@@ -137,23 +142,28 @@ class Service:
 
 @pytest.fixture
 def start_service(tmp_path, smtp):
-    """Start a service; keyword arguments override settings (e.g. FORMS_RATE_LIMIT="3 per hour")."""
+    """Start a service; keyword arguments override settings (e.g. FORMS_RATE_LIMIT="3 per hour").
+
+    It answers under /formulieren of its own address; given a SITEURL, its FORMS_URL is that
+    site's /formulieren (the site's server passes the path on to `service.port`, as nginx does)."""
     servers, services = [], []
 
     def start(production: bool = True, environ: dict | None = None, **settings) -> Service:
         dispatcher = _Dispatcher()
         server = make_server("127.0.0.1", 0, dispatcher, threaded=True)
-        url = f"http://127.0.0.1:{server.server_port}"
+        if "SITEURL" not in settings:
+            settings.setdefault("FORMS_URL", f"http://127.0.0.1:{server.server_port}/formulieren")
         settings.setdefault("FORMS_RATE_LIMIT", "1000 per minute")
         database_url = f"sqlite:///{tmp_path / 'subscribers.sqlite3'}"
         environ = {"DORPSPLEIN_SECRET_KEY": SECRET, "DORPSPLEIN_SMTP_URL": smtp.url,
                    "DORPSPLEIN_DATABASE_URL": database_url, **(environ or {})}
-        config = load_config(load_settings(extra={"FORMS_URL": url, **settings}), environ, production)
+        config = load_config(load_settings(extra=settings), environ, production)
         clock = Clock()
         dispatcher.app = create_app(config, engine=open_database(config.database_url), clock=clock)
         threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         servers.append(server)
-        services.append(Service(url, dispatcher.app, config, smtp, clock, database_url))
+        services.append(Service(config.forms_url, dispatcher.app, config, smtp, clock, database_url,
+                                server.server_port))
         return services[-1]
 
     yield start

@@ -29,9 +29,9 @@ DEPLOY = ROOT / "deploy"
 NGINX = "/usr/sbin/nginx"
 # Debian's libnginx-mod-http-brotli-static; with it the config's commented `brotli_static on;` is tested too.
 BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so")
-SITE_HOST, FORMS_HOST = "dorpsplein.voorbeeld.nl", "formulieren.dorpsplein.voorbeeld.nl"
-# Chromium arguments that send our host names to 127.0.0.1, as DNS would send them to the server.
-RESOLVE_ARGS = [f"--host-resolver-rules=MAP {SITE_HOST} 127.0.0.1, MAP {FORMS_HOST} 127.0.0.1"]
+SITE_HOST = "dorpsplein.voorbeeld.nl"
+# Chromium arguments that send our host name to 127.0.0.1, as DNS would send it to the server.
+RESOLVE_ARGS = [f"--host-resolver-rules=MAP {SITE_HOST} 127.0.0.1"]
 
 
 def render_config(text: str, swaps: dict[str, str]) -> str:
@@ -153,7 +153,7 @@ def nginx(tmp_path_factory):
     certs = folder / "certs"
     certs.mkdir()
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
-                    f"/CN={SITE_HOST}", "-addext", f"subjectAltName=DNS:{SITE_HOST},DNS:{FORMS_HOST},IP:127.0.0.1",
+                    f"/CN={SITE_HOST}", "-addext", f"subjectAltName=DNS:{SITE_HOST},IP:127.0.0.1",
                     "-keyout", str(certs / "privkey.pem"), "-out", str(certs / "fullchain.pem")],
                    check=True, capture_output=True)
     backend = ThreadingHTTPServer(("127.0.0.1", 0), _EchoHeaders)
@@ -167,7 +167,6 @@ def nginx(tmp_path_factory):
         "/srv/dorpsplein/current": str(current),
         "/var/log/nginx/": f"{folder}/logs/",
         f"/etc/letsencrypt/live/{SITE_HOST}/": f"{certs}/",
-        f"/etc/letsencrypt/live/{FORMS_HOST}/": f"{certs}/",
         "/var/www/letsencrypt": str(folder / "acme"),
         "listen [::]:80;": "",
         "listen [::]:443 ssl http2;": "",
