@@ -185,7 +185,7 @@ TOKEN = "eyJrIjoiamFuLmphbnNlbkBleGFtcGxlLm9yZyJ9.Z0x1Ag.c2lnbmF0dXJl"
 def test_the_access_logs_hold_no_token(nginx):
     nginx.get(f"/formulieren/afmelden/{TOKEN}?x=1",
               headers={"Referer": f"https://{SITE_HOST}/formulieren/bevestigen/{TOKEN}"})
-    nginx.get(f"/x/afmelden/{TOKEN}", headers={"Referer": f"https://{SITE_HOST}/formulieren/bevestigen/{TOKEN}/"})
+    nginx.get(f"/x/afmelden/{TOKEN}", headers={"Referer": f"https://{SITE_HOST}/x/bevestigen/{TOKEN}/"})
     forms = _wait_for_line(nginx.forms_access_log, b"GET /formulieren/afmelden/-")
     site = _wait_for_line(nginx.access_log, b"GET /x/afmelden/-")
     for log in (forms, site):
@@ -195,7 +195,7 @@ def test_the_access_logs_hold_no_token(nginx):
     assert (request, referrer) == (b"GET /formulieren/afmelden/-?x=1 HTTP/1.1",
                                    f"https://{SITE_HOST}/formulieren/bevestigen/-".encode())
     site_line = [line for line in site.splitlines(keepends=True) if b"/x/afmelden/-" in line][-1]
-    assert parse(site_line)[4] == f"https://{SITE_HOST}/formulieren/bevestigen/-/".encode()
+    assert parse(site_line)[4] == f"https://{SITE_HOST}/x/bevestigen/-/".encode()
 
 
 def test_the_forms_path_is_proxied_on_the_site_origin_with_forwarding_headers(nginx):
