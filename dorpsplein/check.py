@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 from pelican.utils import get_date
 
+from . import html_policy
 from .build import build
 from .errors import DorpspleinError
 from .metadata import KNOWN_KEYS, STATUSES, parse_yes_no
@@ -86,10 +87,14 @@ def is_article(path: Path, settings: dict) -> bool:
     return in_articles and not in_pages
 
 
-def check_content(settings: dict) -> list[Problem]:
-    """All problems in the content folder of `settings`, sorted by file and line."""
+def check_content(settings: dict, own_hosts: tuple[str, ...] = ()) -> list[Problem]:
+    """All problems in the content folder of `settings`, sorted by file and line.
+
+    `own_hosts`: where images may come from besides SITEURL and PREVIEW_URL (the production SITEURL).
+    """
     root = Path(settings["PATH"])
     report = _Report(root)
+    hosts = {html_policy.host(url) for url in (settings.get("SITEURL"), settings.get("PREVIEW_URL"))} | set(own_hosts)
     sources = []
     for path in markdown_files(settings):
         source = read_source(path)
@@ -98,6 +103,7 @@ def check_content(settings: dict) -> list[Problem]:
             continue
         sources.append(source)
         _check_metadata(source, is_article(path, settings), settings, report)
+        _check_html(source, hosts - {""}, report)
     _check_duplicate_slugs(sources, settings, report)
     # Build without the files already in error, so one bad file cannot stop the link check.
     output_files = _built_site(settings, report.files_in_error, report)
@@ -271,6 +277,28 @@ def _check_body(source: SourceFile, settings: dict, files, report: _Report) -> N
             _check_target(source, number, target, settings, files, report)
 
 
+def _check_html(source: SourceFile, own_hosts: set[str], report: _Report) -> None:
+    """Dangerous HTML and links (dorpsplein/html_policy.py), and HTML in the title, with their lines."""
+    title = source.meta.get("title")
+    if title and html_policy.title_has_html(title.value):
+        report.warning(source.path, title.line, "the title contains HTML or an entity; a title is shown as text "
+                                                "everywhere, exactly as typed (write & and <, not &amp; or tags)")
+    image = source.meta.get("image")
+    findings = [(image.line, f) for f in html_policy.link_findings(image.value, own_hosts, True)] if image else []
+    text = html_policy.code_masked(line for _, line in source.body_lines())
+    findings += [(source.body_start + f.line, f) for f in html_policy.html_findings(text, own_hosts)]
+    for offset, line in enumerate(text.split("\n")):
+        targets = [(m["target"], True) for m in IMAGE_RE.finditer(line)]
+        targets += [(m["target"], False) for m in LINK_RE.finditer(line)]
+        if match := REFERENCE_RE.match(line):
+            targets.append((match["target"], False))
+        findings += [(source.body_start + offset + 1, f) for target, is_image in targets
+                     for f in html_policy.link_findings(target, own_hosts, is_image)]
+    for line, finding in findings:
+        (report.error if finding.severity == "error" else report.warning)(source.path, line, finding.message)
+
+
 def check(content: str | None = None) -> list[Problem]:
     """`tasks.py check`: the problems in the demo content or in `content`."""
-    return check_content(load_settings(content=content))
+    production_site = load_settings(production=True, content=content).get("SITEURL")
+    return check_content(load_settings(content=content), own_hosts=(html_policy.host(production_site or ""),))

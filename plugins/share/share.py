@@ -11,7 +11,6 @@ from functools import partial
 from pathlib import Path
 
 from jinja2 import TemplateNotFound
-from markupsafe import Markup
 from pelican import signals
 from pelican.contents import Article, Page
 
@@ -36,7 +35,7 @@ def attach_share(content) -> None:
 
 
 def _share(content, options: dict):
-    title = Markup(content.title).striptags()  # the plain text a person would type, entities decoded
+    title = " ".join(str(content.title).split())  # a title is text, as staff typed it (issue 18)
     return make_share(title, absolute_url(content.url, content.settings), options["SHARE_NETWORKS"],
                       options["SHARE_MASTODON_SERVER"])
 
