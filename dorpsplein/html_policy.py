@@ -110,15 +110,17 @@ def url_problem(attribute: str, url: str, own_hosts: Iterable[str], image: bool)
     return None
 
 
-def attribute_findings(tag: str, name: str, value: str | None, own_hosts: Iterable[str]) -> list[Finding]:
+def attribute_findings(tag: str | None, name: str, value: str | None, own_hosts: Iterable[str]) -> list[Finding]:
+    """`tag` None: an attribute from a Markdown attribute list, {: name="value" }."""
     name = name.lower()
+    where = f"<{tag} {name}=…>" if tag else f"{{: {name}=… }}"
     if name.startswith("on"):
-        return [Finding(0, "error", f"<{tag} {name}=…>: event handlers (on…=) run code and are not allowed")]
+        return [Finding(0, "error", f"{where}: event handlers (on…=) run code and are not allowed")]
     if name in ("style", "srcdoc", "is") or name.startswith("xmlns"):
         severity = "warning" if name == "style" else "error"
-        return [Finding(0, severity, f"<{tag} {name}=…> is not allowed"
+        return [Finding(0, severity, f"{where} is not allowed"
                                      + ("; the site's styles come from the theme" if name == "style" else ""))]
-    image = name in IMAGE_ATTRIBUTES.get(tag, ())
+    image = name in IMAGE_ATTRIBUTES.get(tag or "", ())
     urls = srcset_urls(value) if name in SRCSET_ATTRIBUTES else [value] if name in URL_ATTRIBUTES else []
     findings = [problem for url in urls if url and (problem := url_problem(name, url, own_hosts, image))]
     if urls or findings:
@@ -186,7 +188,7 @@ def html_findings(text: str, own_hosts: Iterable[str] = ()) -> list[Finding]:
     for match in ATTR_LIST_RE.finditer(text):
         line = text.count("\n", 0, match.start()) + 1
         for name, value in ATTR_PAIR_RE.findall(match[1]):
-            for finding in attribute_findings("element", name, value.strip("\"'"), own):
+            for finding in attribute_findings(None, name, value.strip("\"'"), own):
                 if finding.severity == "error":
                     report(line, finding)
     return findings
