@@ -30,6 +30,7 @@ def write_hostile_posts(site) -> None:
     for slug, (title, summary, extra) in POSTS.items():
         site.post(slug, title, DATES[slug], BODY.format(slug=slug), Summary=summary, Slug=slug, **extra)
     site.write("pages/welkom.md", "Title: Welkom\nSlug: welkom\nSave_as: index.html\nURL:\nTemplate: home\n\nHallo.\n")
+    site.write("pages/volgen.md", "Title: Volg ons\nSlug: volgen\nTemplate: feeds_page\n\nAlle feeds.\n")
 
 
 def article_path(slug: str) -> str:

@@ -74,6 +74,12 @@ def test_list_pages_show_titles_and_summaries_as_typed(built, relpath):
         assert "Zo niet: <!--<script>" in text
 
 
+def test_feeds_page_names_the_tag_feeds_as_text(built):
+    page = parse(built, "volgen/index.html")
+    assert_nothing_injected(page, "volgen")
+    assert "Onderwerp <u>tag</u> (Atom)" in page.xpath("string(//main)")
+
+
 def test_tag_page_shows_the_title_as_typed(built):
     page = parse(built, "blog/onderwerp/gewoon/index.html")
     assert_nothing_injected(page, "tag")
