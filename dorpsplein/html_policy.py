@@ -3,8 +3,8 @@ sources (with file and line) and `sanitise` applies it to the HTML in feeds (nh3
 
 Staff may write HTML in Markdown for layout (a table, a figure, an abbreviation). Nothing that
 runs, loads or submits is allowed: no script, no `on…=` handler, no `javascript:`/`data:` URL,
-no iframe/object/embed, no form, no image from another host (a tracker), and no unclosed comment
-(it hides the rest of the page). A title is text everywhere, so HTML in a title is a warning.
+no iframe/object/embed, no form, no image from another host (a tracker). An unclosed comment and
+HTML in a title (a title is text everywhere) are warnings.
 """
 
 from __future__ import annotations
@@ -179,8 +179,9 @@ def html_findings(text: str, own_hosts: Iterable[str] = ()) -> list[Finding]:
     for match in re.finditer(r"<!--", text):
         if "-->" not in text[match.end():]:
             line = text.count("\n", 0, match.start()) + 1
-            report(line, Finding(0, "error", "<!-- without --> hides the rest of the page; close the comment "
-                                             "with --> or write the text in `backticks`"))
+            # Python-Markdown shows an unclosed comment as text; a browser would hide the rest of the page.
+            report(line, Finding(0, "warning", "<!-- without -->: the comment is not closed, so readers see it "
+                                               "as text; close it with --> or write it in `backticks`"))
             break
     scanner = _TagScanner(own, report)
     scanner.feed(text)

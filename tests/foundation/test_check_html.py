@@ -40,8 +40,8 @@ EXPECTED = [
     (20, "error", '{: onclick=… }: ' + HANDLER),
     (21, "error", '<svg> ' + NOT_ALLOWED),
     (21, "error", "xlink:href='javascript:alert(1)': a javascript: " + SCRIPT_URL),
-    (28, "error", "<!-- without --> hides the rest of the page; close the comment with --> or write the text in "
-                  "`backticks`"),
+    (28, "warning", "<!-- without -->: the comment is not closed, so readers see it as text; close it with --> "
+                    "or write it in `backticks`"),
 ]
 
 

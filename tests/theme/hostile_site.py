@@ -15,7 +15,8 @@ POSTS = {
             {"Image": "images/bord.jpg", "Image_alt": 'Bord met de tekst "Gesloten"', "Tags": "<u>tag</u>, gewoon"}),
     "commentaar": ("Einde </script><script>alert(1)</script> van het script", "Zo niet: `<!--<script>`", {}),
     "attribuut": ('"><img src=x onerror=alert(1)> &amp; &lt;3 \'x\'', "Kort &lt;script&gt;alert(2)&lt;/script&gt; "
-                  "verhaal met <!-- een opmerking", {"Image_alt": "x\" onerror=\"alert(3)"}),
+                  "verhaal met <!-- een opmerking",
+                  {"Image": "images/bord.jpg", "Image_alt": 'x" onerror="alert(3)'}),
     "entiteit": ("Tom &amp; Jerry &#60;b&#62; <!-- -->", "Gewone samenvatting.", {}),
 }
 BODY = "De tekst van dit bericht blijft zichtbaar: {slug}."
