@@ -292,6 +292,10 @@ def _check_html(source: SourceFile, own_hosts: set[str], report: _Report) -> Non
                                                 "everywhere, exactly as typed (write & and <, not &amp; or tags)")
     image = source.meta.get("image")
     findings = [(image.line, f) for f in html_policy.link_findings(image.value, own_hosts, True)] if image else []
+    summary = source.meta.get("summary")  # Markdown too, rendered to HTML by Pelican
+    if summary:
+        text = html_policy.code_masked([summary.value])
+        findings += [(summary.line, f) for f in html_policy.html_findings(text, own_hosts)]
     text = html_policy.code_masked(line for _, line in source.body_lines())
     findings += [(source.body_start + f.line, f) for f in html_policy.html_findings(text, own_hosts)]
     for offset, line in enumerate(text.split("\n")):
