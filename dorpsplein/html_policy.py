@@ -96,6 +96,12 @@ def title_has_html(title: str) -> bool:
     return bool(TITLE_HTML_RE.search(title or ""))
 
 
+def title_text(title) -> str:
+    """A title as staff typed it, on one line: text, never HTML (`<b>` stays two angle brackets and a b).
+    The same characters on the page, in social cards, share images and share links."""
+    return " ".join(str(title or "").split())
+
+
 def url_problem(attribute: str, url: str, own_hosts: Iterable[str], image: bool) -> Finding | None:
     """An error for a URL that runs code or (for an image) loads from another host."""
     found = scheme(url)

@@ -15,6 +15,7 @@ from pelican import signals
 from pelican.contents import Article, Page
 
 from dorpsplein.channels import load_channels, profile_url
+from dorpsplein.html_policy import title_text
 from dorpsplein.lazy import Lazy
 from dorpsplein.urls import absolute_url
 
@@ -35,7 +36,7 @@ def attach_share(content) -> None:
 
 
 def _share(content, options: dict):
-    title = " ".join(str(content.title).split())  # a title is text, as staff typed it (issue 18)
+    title = title_text(content.title)  # text as staff typed it, as on the page (issue 18)
     return make_share(title, absolute_url(content.url, content.settings), options["SHARE_NETWORKS"],
                       options["SHARE_MASTODON_SERVER"])
 

@@ -24,11 +24,6 @@ def plain(html: str | None) -> str:
     return " ".join(Markup(html or "").striptags().split())
 
 
-def text(title: str | None) -> str:
-    """A title as staff typed it: text, never HTML (`<b>` stays two angle brackets and a b), on one line."""
-    return " ".join(str(title or "").split())
-
-
 def _description(text: str) -> str:
     if len(text) <= DESCRIPTION_LENGTH:
         return text

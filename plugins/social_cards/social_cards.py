@@ -13,13 +13,14 @@ from pathlib import Path
 from pelican import signals
 from pelican.contents import Article, Page
 
+from dorpsplein.html_policy import title_text
 from dorpsplein.lazy import Lazy
 from dorpsplein.metadata import ARTICLE_LISTS, PAGE_LISTS
 from dorpsplein.urls import absolute_url
 
 from .drawing import Drawing
 from .image import HEIGHT, WIDTH, image_key
-from .meta import make_card, plain, text
+from .meta import make_card, plain
 from .settings import card_settings
 
 logger = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ def _drawing_for(settings: dict) -> Drawing:
 
 def _card(content, kind: str, options: dict, image: str, size: tuple[int, int] | None):
     settings = content.settings
-    title = text(content.title)
+    title = title_text(content.title)
     if size:  # the generated image
         image_alt = f"{title} – {settings['SITENAME']}"
     else:
@@ -79,7 +80,7 @@ def attach_card(content, kind: str) -> None:
     options = card_settings(settings)
     image, size = getattr(content, "image", None), None
     if not image:
-        image, drawing = _generated(settings, options, content.slug, text(content.title))
+        image, drawing = _generated(settings, options, content.slug, title_text(content.title))
         _drawing_for(settings).want(image, drawing)
         size = (WIDTH, HEIGHT)
     content.social_card = Lazy(partial(_card, content, kind, options, image, size))  # notmyidea never reads it
@@ -89,7 +90,8 @@ def start_drawing(content) -> None:
     """As soon as a post is read, so its image is drawn while Pelican reads and writes the others."""
     if isinstance(content, Article | Page) and not getattr(content, "image", None):
         settings = content.settings
-        _drawing_for(settings).draw(*_generated(settings, card_settings(settings), content.slug, text(content.title)))
+        drawing = _generated(settings, card_settings(settings), content.slug, title_text(content.title))
+        _drawing_for(settings).draw(*drawing)
 
 
 def _attach_all(generator, lists: tuple[str, ...], kind: str) -> None:
