@@ -75,3 +75,21 @@ def test_no_injected_element_runs_or_shows(browser, hostile_url, path):
     if path in alts:
         assert page.locator("img.post__image").get_attribute("alt") == alts[path]
     context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("feed", ["/feeds/all.atom.xml", "/feeds/all.rss.xml"])
+def test_a_feed_opened_in_the_browser_runs_nothing_and_shows_the_titles_as_typed(browser, hostile_url, feed):
+    context = browser.new_context()
+    page = context.new_page()
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(hostile_url + feed)
+    page.wait_for_load_state("load")
+    xhtml = page.evaluate("""() => [...document.getElementsByTagNameNS("http://www.w3.org/1999/xhtml", "*")]
+        .map(e => e.localName)""")
+    assert set(xhtml) <= {"div", "p", "strong", "a"}  # our Dutch note only (feed.css shows it)
+    titles = page.evaluate("""() => [...document.getElementsByTagName("title")].map(t => t.textContent)""")
+    assert {title for title, _, _ in POSTS.values()} <= set(titles)
+    assert dialogs == []
+    context.close()
