@@ -28,7 +28,7 @@ def compile_options(environment) -> str:
     return repr((autoescape, environment.trim_blocks, environment.lstrip_blocks, environment.keep_trailing_newline,
                  environment.block_start_string, environment.variable_start_string, environment.comment_start_string,
                  environment.line_statement_prefix, environment.newline_sequence, environment.optimized,
-                 sorted(environment.extensions)))
+                 getattr(environment.finalize, "__qualname__", None), sorted(environment.extensions)))
 
 
 class OptionKeyedBytecodeCache(FileSystemBytecodeCache):
