@@ -9,6 +9,8 @@ import pytest
 from dorpsplein.serve import start_server
 from tests.theme.hostile_site import POSTS, write_hostile_posts
 
+from .test_html_validity import check, fetch, vnu  # noqa: F401 (vnu is a fixture)
+
 PAGES = {"home": "/", "post": "/blog/2026/10/tip/", "post-with-script-title": "/blog/2026/10/commentaar/",
          "post-with-quotes": "/blog/2026/10/attribuut/", "blog": "/blog/", "category": "/blog/categorie/nieuws/",
          "tag": "/blog/onderwerp/gewoon/", "feeds": "/volgen/", "overview": "/overzicht/2026/10/"}
@@ -93,3 +95,12 @@ def test_a_feed_opened_in_the_browser_runs_nothing_and_shows_the_titles_as_typed
     assert {title for title, _, _ in POSTS.values()} <= set(titles)
     assert dialogs == []
     context.close()
+
+
+def test_hostile_pages_are_valid_html(vnu, hostile_url, tmp_path):  # noqa: F811 (the fixture imported above)
+    """Escaped titles, summaries and alt texts make no Nu Html Checker error on any of the pages."""
+    files = []
+    for name, path in PAGES.items():
+        files.append(tmp_path / f"{name}.html")
+        files[-1].write_bytes(fetch(hostile_url + path))
+    assert check(vnu, files) == []
