@@ -308,10 +308,27 @@ def forms_serve(port, production):
         pass
 
 
+@forms.command("prune")
+def forms_prune():
+    """Delete personal data kept long enough (content/pages/privacy.md): sign-ups unconfirmed for
+    FORMS_PRUNE_DAYS, addresses unsubscribed for FORMS_UNSUBSCRIBED_RETENTION_DAYS and contact messages
+    older than FORMS_CONTACT_RETENTION_DAYS. Runs daily from deploy/systemd.
+
+    \b
+    Example:
+      python tasks.py forms prune
+    """
+    from dorpsplein.forms.service import prune_personal_data
+
+    removed = prune_personal_data()
+    click.echo("Deleted " + ", ".join(f"{number} {kind}" for kind, number in removed.items()))
+
+
 @forms.command("resend")
 @production_forms_option
 def forms_resend(production):
-    """Mail the contact messages whose e-mail to CONTACT_EMAIL failed before; exit 1 if some still fail.
+    """Send what waits in the outbox now, without waiting for its retry time (contact messages to
+    CONTACT_EMAIL, sign-up e-mails); the service's worker does this by itself. Exit 1 if some still fail.
 
     \b
     Example:
@@ -319,10 +336,38 @@ def forms_resend(production):
     """
     from dorpsplein.forms.service import resend_contact_messages
 
-    sent, unmailed = resend_contact_messages(production)
-    click.echo(f"Sent {sent} contact message(s); {unmailed} still unmailed")
-    if unmailed:
+    sent, failed, failures = resend_contact_messages(production)
+    for failure in failures:
+        click.echo(f"Not sent: {failure}", err=True)
+    click.echo(f"Sent {sent} e-mail(s) from the outbox; {failed} not sent")
+    if failed:
         sys.exit(1)
+
+
+@cli.group()
+def db():
+    """The database of the forms service and the newsletter (DORPSPLEIN_DATABASE_URL).
+
+    \b
+    Example:
+      python tasks.py db upgrade
+    """
+
+
+@db.command("upgrade")
+def db_upgrade():
+    """Create the database or bring its schema to the newest revision (every command does this too).
+
+    Run it on a server after updating, before restarting the forms service.
+
+    \b
+    Example:
+      DORPSPLEIN_DATABASE_URL=postgresql+psycopg://dorpsplein@db/dorpsplein python tasks.py db upgrade
+    """
+    from dorpsplein.db.database import head_revision, migrate_database
+
+    _engine, before = migrate_database()
+    click.echo(f"Database at revision {head_revision()} (was {before or 'empty'})")
 
 
 @cli.group()
@@ -387,10 +432,31 @@ def subscribers_prune(days):
     Example:
       python tasks.py newsletter subscribers prune
     """
-    from dorpsplein.forms.service import prune
+    from dorpsplein.forms.service import prune_unconfirmed_signups
 
-    deleted, days = prune(days)
+    deleted, days = prune_unconfirmed_signups(days)
     click.echo(f"Deleted {deleted} sign-up(s) left unconfirmed for more than {days} days")
+
+
+@newsletter_subscribers.command("forget")
+@click.argument("email")
+def subscribers_forget(email):
+    """Erase every trace of a person (AVG right to erasure): subscriptions on every list, deliveries,
+    pending sign-ups and contact messages; prints what was removed. Letter case does not matter.
+
+    \b
+    Example:
+      python tasks.py newsletter subscribers forget j.jansen@voorbeeld.nl
+    """
+    from dorpsplein.forms.service import forget_person
+
+    removed = forget_person(email)
+    if not any(removed.values()):
+        click.echo(f"Nothing stored about {email}")
+        return
+    click.echo(f"Forgot {email}:")
+    for kind, number in removed.items():
+        click.echo(f"  {kind}: {number}")
 
 
 @newsletter_subscribers.command("add")

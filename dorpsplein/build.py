@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import logging
+import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -80,8 +82,13 @@ def build(settings: dict, strict: bool = False, quiet: bool = False,
         return BuildResult(output, _run(settings, quiet))
 
     output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-new-", dir=output.parent))
+    _remove_stale_staging(output)
+    # The lock file first, then the folder: a staging folder without a held lock is a killed build's.
+    lock, lock_name = tempfile.mkstemp(prefix=f".{output.name}-new-", suffix=".lock", dir=output.parent)
+    fcntl.lockf(lock, fcntl.LOCK_EX)
+    staging = Path(lock_name.removesuffix(".lock"))
     try:
+        staging.mkdir()
         warnings = _run(dict(settings, OUTPUT_PATH=str(staging)), quiet)
         if warnings:
             raise DorpspleinError(
@@ -95,6 +102,8 @@ def build(settings: dict, strict: bool = False, quiet: bool = False,
         _swap_in(staging, output)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        os.unlink(lock_name)
+        os.close(lock)
     return BuildResult(output, [])
 
 
@@ -106,6 +115,40 @@ def _fail_on_dead_links(site: Path, settings: dict) -> None:
         raise DorpspleinError(
             f"production build failed: {len(dead)} link(s) to pages or files this site does not have; "
             "the site was not changed:\n" + dead_links_message(dead))
+
+
+def _remove_stale_staging(output: Path) -> None:
+    """Remove the full-size staging folders that killed production builds left beside `output`.
+
+    A build holds a POSIX lock on `<staging>.lock` while it runs and the kernel releases it when the
+    process dies, however it dies: a folder whose lock can be taken (or that has none) is stale.
+    POSIX locks (lockf), not flock: a worker process the build forked does not inherit them, so a
+    worker still winding down after its build was killed does not keep the folder alive.
+    """
+    live = False
+    for folder in output.parent.glob(f".{output.name}-new-*"):
+        if not folder.is_dir():
+            continue
+        lock_path = folder.with_name(folder.name + ".lock")
+        try:
+            handle = os.open(lock_path, os.O_RDWR)
+        except FileNotFoundError:
+            handle = None
+        try:
+            if handle is not None:
+                fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except (BlockingIOError, PermissionError):  # EAGAIN or EACCES: held
+            live = True  # another build is running right now: its folder stays
+            os.close(handle)
+            continue
+        logger.info("removing %s, left behind by a production build that was stopped", folder)
+        shutil.rmtree(folder, ignore_errors=True)
+        if handle is not None:
+            lock_path.unlink(missing_ok=True)
+            os.close(handle)
+    old = output.with_name(f".{output.name}-old")
+    if not live and old.is_dir():  # a build stopped between its two renames
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def _swap_in(new: Path, output: Path) -> None:

@@ -13,10 +13,11 @@ from urllib.parse import urlsplit
 
 from limits import parse_many
 
+from ..db.database import database_url
 from ..errors import DorpspleinError
 from ..mail import SmtpConfig, smtp_config_from_env
 from ..settings import ROOT
-from ..subscribers import database_url
+from ..unsubscribe_queue import queue_path
 from ..urls import forms_url as absolute_forms_url
 
 logger = logging.getLogger(__name__)
@@ -59,6 +60,9 @@ class FormsConfig:
     proxy_count: int
     theme_templates: Path
     template_settings: dict  # site settings the pages and the shared form partials use
+    unsubscribe_queue: Path = field(default_factory=queue_path)  # unsubscribes the database could not take yet
+    unsubscribe_wait: float = 5.0  # seconds a one-click unsubscribe waits for a busy database, then is queued
+    confirm_interval: timedelta = timedelta(hours=24)  # at most one sign-up e-mail per address this often
 
     @property
     def confirm_hours(self) -> int:
@@ -145,7 +149,10 @@ def load_config(settings: Mapping, environ: Mapping[str, str] = os.environ, prod
         rate_limit=rate_limit,
         confirm_max_age=timedelta(hours=int(settings.get("FORMS_CONFIRM_HOURS", 48))),
         prune_after=timedelta(days=int(settings.get("FORMS_PRUNE_DAYS", 7))),
+        confirm_interval=timedelta(hours=float(settings.get("FORMS_CONFIRM_INTERVAL_HOURS", 24))),
         proxy_count=int(settings.get("FORMS_PROXY_COUNT", 0)),
+        unsubscribe_queue=queue_path(environ),
+        unsubscribe_wait=float(settings.get("FORMS_UNSUBSCRIBE_WAIT_SECONDS", 5)),
         theme_templates=(ROOT / settings.get("THEME", "theme") / "templates").resolve(),
         template_settings={
             "SITENAME": settings.get("SITENAME", ""),

@@ -8,21 +8,24 @@ from flask import Blueprint, Flask, jsonify, request
 from flask_limiter import Limiter
 from sqlalchemy.exc import SQLAlchemyError
 
+from .. import unsubscribe_queue
+from ..db.database import schema_revision, waiting_at_most
+from ..db.identity import canonical_email
 from ..errors import DorpspleinError
 from ..subscribers import (
     CONFIRMED,
     PENDING,
     ConfirmOutcome,
-    add_pending,
     confirm,
-    schema_version,
+    sign_up,
     subscriber_by_key,
     unsubscribe,
 )
 from .app import error_page, from_the_site, render, state
 from .config import path_of
-from .contact import mail_message, store_message
-from .emails import already_subscribed_email, confirmation_email
+from .contact import receive_message
+from .outbox import enqueue
+from .queued_mail import ALREADY_SUBSCRIBED, CONFIRMATION
 from .tokens import InvalidToken, confirm_url, read_confirm_token, read_unsubscribe_token, unsubscribe_url
 from .validation import clean_contact, clean_signup, honeypot_filled
 
@@ -74,20 +77,26 @@ def register_views(app: Flask, limiter: Limiter) -> None:
         if errors:
             return render("aanmelden_fout.html", 422, form_values=values, form_errors=errors)
         now = state().clock()
-        subscriber = add_pending(state().engine, values["email"], values["list"], now)
-        if subscriber.status == CONFIRMED:
-            link = unsubscribe_url(config.forms_url, config.secret_key, subscriber.key)
-            message = already_subscribed_email(config, subscriber.email, subscriber.list_name, link, now)
-        else:
-            link = confirm_url(config.forms_url, config.secret_key, subscriber.key, subscriber.nonce,
-                               config.consent_version)
-            message = confirmation_email(config, subscriber.email, subscriber.list_name, link, now)
-        try:
-            state().send(message)
-        except DorpspleinError as exc:
-            logger.error("confirmation e-mail for subscriber %s not sent: %s", subscriber.key, exc)
-            return error_page(503, "E-mail niet verstuurd", "We konden u nu geen e-mail sturen. Probeer het over "
-                                                            "een paar minuten opnieuw.")
+
+        def queue_mail(conn, subscriber):
+            payload = {"to": subscriber.email, "list": subscriber.list_name, "at": now.isoformat()}
+            if subscriber.status == CONFIRMED:
+                kind, expires = ALREADY_SUBSCRIBED, None
+                payload["link"] = unsubscribe_url(config.forms_url, config.secret_key, subscriber.key)
+            else:
+                kind, expires = CONFIRMATION, now + config.confirm_max_age
+                payload["link"] = confirm_url(config.forms_url, config.secret_key, subscriber.key, subscriber.nonce,
+                                              config.consent_version)
+            enqueue(conn, kind, payload, canonical_email(subscriber.email), now, expires_at=expires)
+
+        # The row, the one-mail-per-interval claim and the queued e-mail: one transaction.
+        subscriber, mailed = sign_up(state().engine, values["email"], values["list"], now, config.confirm_interval,
+                                     queue_mail)
+        if mailed:
+            state().outbox.wake()
+        else:  # the same answer: nothing to learn from it
+            logger.info("sign-up of subscriber %s: e-mailed less than %s ago, not again", subscriber.key,
+                        config.confirm_interval)
         return render("aanmelden_bedankt.html")
 
     @views.get("/bevestigen/<token>")
@@ -134,7 +143,20 @@ def register_views(app: Flask, limiter: Limiter) -> None:
             return error_page(400, *BAD_LINK)
         if request.form.get("List-Unsubscribe") != ONE_CLICK:
             return error_page(400, "Afmelden niet gelukt", "Gebruik de knop 'Afmelden' op de vorige pagina.")
-        unsubscribe(state().engine, key, state().clock())
+        now = state().clock()
+        try:
+            unsubscribe(waiting_at_most(state().engine, config.unsubscribe_wait), key, now)
+        except SQLAlchemyError as exc:  # busy, full or gone: kept on disk, applied when the database is back
+            try:
+                unsubscribe_queue.append(config.unsubscribe_queue, key, now)
+            except OSError as error:
+                logger.error("unsubscribe lost: database (%s) and queue %s (%s) both failed",
+                             exc, config.unsubscribe_queue, error)
+                return error_page(503)
+            logger.warning("unsubscribe queued in %s: the database cannot take it now (%s)",
+                           config.unsubscribe_queue, exc)
+        else:
+            apply_queued_unsubscribes()
         return render("afgemeld.html")
 
     @views.post("/contact")
@@ -148,18 +170,28 @@ def register_views(app: Flask, limiter: Limiter) -> None:
         if errors:
             return render("contact_fout.html", 422, form_values=values, form_errors=errors)
         now = state().clock()
-        message_id = store_message(state().engine, values, now)
-        mail_message(state().engine, config, state().send, message_id, now)
+        receive_message(state().outbox, values, now)
         return render("contact_bedankt.html", name=values["name"])
 
     @views.get("/gezondheid")
     @limiter.exempt
     def health():
         try:
-            version = schema_version(state().engine)
+            revision = schema_revision(state().engine)
+            apply_queued_unsubscribes()
         except SQLAlchemyError as exc:
             logger.error("health check: database unavailable: %s", exc)
             return jsonify(status="error", database="unavailable"), 503
-        return jsonify(status="ok", database="ok", schema_version=version)
+        return jsonify(status="ok", database="ok", schema_version=revision)
 
     app.register_blueprint(views)
+
+
+def apply_queued_unsubscribes() -> None:
+    """The database takes writes again: empty the unsubscribe queue (logged, never fatal for the request)."""
+    path = state().config.unsubscribe_queue
+    if unsubscribe_queue.waiting(path):
+        try:
+            unsubscribe_queue.apply(path, state().engine, unsubscribe)
+        except DorpspleinError as exc:
+            logger.warning("%s", exc)

@@ -6,6 +6,7 @@ import email
 import email.policy
 import socket
 import threading
+import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -107,11 +108,30 @@ class Service:
     def origin(self) -> str:
         return origin_of(self.url)
 
-    def post(self, path: str, data: dict | bytes, origin: str | None = SITE, headers: dict | None = None) -> Reply:
+    def post(self, path: str, data: dict | bytes, origin: str | None = SITE, headers: dict | None = None,
+             settle: bool = True) -> Reply:
+        """POST; then (`settle`) wait until the outbox worker has handled every e-mail that is due."""
         headers = dict(headers or {})
         if origin is not None:
             headers["Origin"] = origin
-        return http(self.url + path, data, headers)
+        reply = http(self.url + path, data, headers)
+        if settle:
+            self.settle()
+        return reply
+
+    @property
+    def outbox(self):
+        return self.app.extensions["dorpsplein_forms"].outbox
+
+    def settle(self, timeout: float = 60) -> None:
+        """Wait for the event "no e-mail due in the outbox" (sent, or waiting for its retry time)."""
+        deadline = time.monotonic() + timeout
+        self.outbox.wake()
+        while time.monotonic() < deadline:
+            if not self.outbox.due():
+                return
+            time.sleep(0.01)
+        raise AssertionError("the outbox worker did not handle the due e-mails")
 
     def get(self, path_or_url: str) -> Reply:
         return http(path_or_url if path_or_url.startswith("http") else self.url + path_or_url)
@@ -126,7 +146,7 @@ def start_service(tmp_path, smtp):
 
     It answers under /formulieren of its own address; given a SITEURL, its FORMS_URL is that
     site's /formulieren (the site's server passes the path on to `service.port`, as nginx does)."""
-    servers = []
+    servers, services = [], []
 
     def start(production: bool = True, environ: dict | None = None, **settings) -> Service:
         dispatcher = _Dispatcher()
@@ -142,12 +162,16 @@ def start_service(tmp_path, smtp):
         dispatcher.app = create_app(config, engine=open_database(config.database_url), clock=clock)
         threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         servers.append(server)
-        return Service(config.forms_url, dispatcher.app, config, smtp, clock, database_url, server.server_port)
+        services.append(Service(config.forms_url, dispatcher.app, config, smtp, clock, database_url,
+                                server.server_port))
+        return services[-1]
 
     yield start
     for server in servers:
         server.shutdown()
         server.server_close()
+    for service in services:
+        service.outbox.stop()
 
 
 @pytest.fixture

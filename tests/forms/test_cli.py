@@ -135,6 +135,9 @@ def test_forms_serve_runs_the_service_and_prints_mails_while_developing(tmp_path
             time.sleep(0.2)
         reply = http(url + "/formulieren/aanmelden", {"email": "dev@voorbeeld.nl", "list": "extern"}, {"Origin": SITE})
         assert reply.status == 200, reply.text
+        while "this e-mail was not sent" not in log.read_text():  # the outbox worker logs it, just after
+            assert time.monotonic() < deadline + 60, log.read_text()
+            time.sleep(0.1)
     finally:
         process.terminate()
         process.wait(timeout=30)

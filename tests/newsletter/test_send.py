@@ -21,7 +21,7 @@ from .conftest import SECRET
 
 
 def run(edition, engine, config, database_url, **kwargs):
-    return send_edition(edition, engine, config, database_url=database_url, **kwargs)
+    return send_edition(edition, engine, config, **kwargs)
 
 
 def assert_exactly_once(inbox, people):

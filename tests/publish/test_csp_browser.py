@@ -14,8 +14,20 @@ document.addEventListener('securitypolicyviolation', e => window.__violations.pu
 
 
 @pytest.fixture(scope="module")
-def https_context(browser, nginx):
-    context = browser.new_context(ignore_https_errors=True)  # nginx has a throw-away self-signed certificate
+def resolving_browser(browser):
+    """Chromium that finds our host names on 127.0.0.1: nginx answers no other name (deploy/'s default_server)."""
+    from conftest import CHROMIUM, CHROMIUM_ARGS
+
+    from .nginx_server import RESOLVE_ARGS
+
+    chromium = browser.browser_type.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + RESOLVE_ARGS)
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture(scope="module")
+def https_context(resolving_browser, nginx):
+    context = resolving_browser.new_context(ignore_https_errors=True)  # nginx's certificate is a throw-away one
     context.add_init_script(COLLECT_VIOLATIONS)
     yield context
     context.close()
