@@ -428,6 +428,8 @@ def test_an_unknown_address_gets_the_404_page_without_errors(chromium):
     page.close()
 
 
+@pytest.mark.xfail(strict=True, reason="needs the forms service to leave out header/footer links to pages the site "
+                   "does not have, as the built site does since whole_site (#17 point 3): /over-ons/, /helpdesk/")
 def test_the_forms_service_pages_link_only_to_pages_that_exist(chromium, machine, certificate):
     """The service renders the site's header and footer itself: they must leave out what Duinrand has not."""
     axe = Axe()
