@@ -54,7 +54,9 @@ PLUGINS = [
     "parallel_writing",  # list pages written in a forked process beside the posts
     "kept_files",  # a page whose text did not change is not written again
     "single_fields",  # a field written twice: a warning with the file, not a list
-    "template_cache", "dutch_dates", "expiry", "feeds", "ui_strings", "theme_tokens", "visit_statistics",
+    "template_cache", "dutch_dates", "expiry",
+    "published",  # stable ids for the feeds; old addresses redirect, withdrawn ones answer 410
+    "feeds", "ui_strings", "theme_tokens", "visit_statistics",
     "overviews", "share", "social_cards",
     "security_txt",  # /.well-known/security.txt with Expires
     "sitemap",  # sitemap.xml and robots.txt

@@ -12,5 +12,7 @@ RELATIVE_URLS = False
 DRAFT_SAVE_AS = ""
 DRAFT_PAGE_SAVE_AS = ""
 DELETE_OUTPUT_DIRECTORY = True
+# Each production build records what it published (state/published.json, plugins/published).
+PUBLISHED_WRITE = True
 # A fresh production build reads every file again.
 LOAD_CONTENT_CACHE = False
