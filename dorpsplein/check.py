@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 from pelican.utils import get_date
 
 from .build import build
+from .check_addresses import check_aliases, check_slug, published_slugs
 from .errors import DorpspleinError
 from .metadata import KNOWN_KEYS, STATUSES, parse_yes_no
 from .new_post import post_slug
@@ -91,6 +92,7 @@ def check_content(settings: dict) -> list[Problem]:
     root = Path(settings["PATH"])
     report = _Report(root)
     sources = []
+    published = published_slugs(settings)
     for path in markdown_files(settings):
         source = read_source(path)
         if source.error:
@@ -98,7 +100,9 @@ def check_content(settings: dict) -> list[Problem]:
             continue
         sources.append(source)
         _check_metadata(source, is_article(path, settings), settings, report)
+        check_slug(source, is_article(path, settings), settings, published, report)
     _check_duplicate_slugs(sources, settings, report)
+    check_aliases(sources, report)
     # Build without the files already in error, so one bad file cannot stop the link check.
     output_files = _built_site(settings, report.files_in_error, report)
     for source in sources:

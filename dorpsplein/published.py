@@ -27,6 +27,7 @@ from .errors import DorpspleinError
 from .files import write_if_changed
 
 FORMAT = 1
+DEFAULT_STATE_PATH = "state/published.json"
 POST, PAGE = "post", "page"
 PUBLISHED, WITHDRAWN = "published", "withdrawn"
 # An alias is a site path: no scheme or host, nothing nginx's map or a file name cannot hold.
@@ -56,6 +57,12 @@ class Manifest:
     def to_json(self) -> bytes:
         data = {"format": FORMAT, "entries": [asdict(e) for e in sorted(self.entries, key=lambda e: e.source)]}
         return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def manifest_path(settings: dict) -> Path:
+    """PUBLISHED_STATE_PATH; a relative path is taken from the project folder (the one holding PATH)."""
+    path = Path(settings.get("PUBLISHED_STATE_PATH") or DEFAULT_STATE_PATH)
+    return path if path.is_absolute() else Path(settings["PATH"]).parent / path
 
 
 def load_manifest(path: Path) -> Manifest:

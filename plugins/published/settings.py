@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from dorpsplein.published import DEFAULT_STATE_PATH, manifest_path
 
 DEFAULTS = {
     # The manifest of what was published (committed state); a relative path is taken from the
     # project folder, the one that holds the content folder (PATH).
-    "PUBLISHED_STATE_PATH": "state/published.json",
+    "PUBLISHED_STATE_PATH": DEFAULT_STATE_PATH,
     # Only production builds (publishconf.py) write the manifest; every build reads it.
     "PUBLISHED_WRITE": False,
     # The ids the first manifest gives posts that are on the site already: "url", the id their
@@ -24,8 +24,5 @@ DEFAULTS = {
 
 def published_settings(settings: dict) -> dict:
     merged = {key: settings.get(key, default) for key, default in DEFAULTS.items()}
-    state = Path(merged["PUBLISHED_STATE_PATH"])
-    if not state.is_absolute():
-        state = Path(settings["PATH"]).parent / state
-    merged["PUBLISHED_STATE_PATH"] = state
+    merged["PUBLISHED_STATE_PATH"] = manifest_path(merged | {"PATH": settings["PATH"]})
     return merged

@@ -12,6 +12,7 @@ import shutil
 import ssl
 import subprocess
 import threading
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -83,7 +84,8 @@ def _publish_demo(folder: Path, site_url: str) -> Path:
     """The demo site, built for production at this address, compressed and published to a dir: target."""
     output = folder / "output"
     settings = load_settings(production=True, output=output,
-                             extra={"SITEURL": site_url, "CACHE_PATH": str(folder / "cache")})
+                             extra={"SITEURL": site_url, "CACHE_PATH": str(folder / "cache"),
+                                    "PUBLISHED_STATE_PATH": str(folder / "state/published.json")})
     build(settings, strict=True, quiet=True)
     (output / ".editor-leftover.swp").write_text("not for visitors")
     precompress(output)
@@ -117,16 +119,10 @@ http {{
     return main
 
 
-@pytest.fixture(scope="session")
-def nginx(tmp_path_factory):
-    if not Path(NGINX).exists():
-        pytest.skip("nginx is not installed (Debian: apt-get install nginx)")
-    if not shutil.which("openssl"):
-        pytest.skip("openssl is not installed")
-    folder = tmp_path_factory.mktemp("nginx")
-    http_port, https_port = free_ports(2)
-    current = _publish_demo(folder, f"https://127.0.0.1:{https_port}")
-
+@contextmanager
+def serve_release(folder: Path, current: Path, http_port: int, https_port: int):
+    """deploy/nginx/dorpsplein.conf run by nginx in `folder`, serving the release at `current`
+    (its map of old addresses included from there, as on the server)."""
     certs = folder / "certs"
     certs.mkdir()
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
@@ -166,3 +162,20 @@ def nginx(tmp_path_factory):
         process.terminate()
         process.wait(timeout=30)
         backend.shutdown()
+
+
+def needs_nginx() -> None:
+    if not Path(NGINX).exists():
+        pytest.skip("nginx is not installed (Debian: apt-get install nginx)")
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is not installed")
+
+
+@pytest.fixture(scope="session")
+def nginx(tmp_path_factory):
+    needs_nginx()
+    folder = tmp_path_factory.mktemp("nginx")
+    http_port, https_port = free_ports(2)
+    current = _publish_demo(folder, f"https://127.0.0.1:{https_port}")
+    with serve_release(folder, current, http_port, https_port) as server:
+        yield server
