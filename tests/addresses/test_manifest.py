@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
+import subprocess
 
 import pytest
 
 from dorpsplein.errors import DorpspleinError
+from dorpsplein.settings import ROOT
 from tasks import cli
 
 SITE = "https://dorpsplein.voorbeeld.nl"
@@ -146,8 +149,10 @@ def test_a_development_build_warns_about_a_move_and_production_publishes_it(site
     warnings = site.build().warnings
     assert any("blog/a.md: its address changes from /blog/2026/11/eerste/ to /blog/2026/11/andere-titel/" in w
                and "Slug: eerste" in w for w in warnings), warnings
+    caplog.clear()
     with caplog.at_level(logging.INFO):
         site.build(production=True)  # not a warning here: the redirect keeps the old address working
+    assert [r.levelno for r in caplog.records if "blog/a.md: its address changes" in r.getMessage()] == [logging.INFO]
     (site.content / "blog/a.md").unlink()
     warnings = site.build().warnings
     assert any("blog/a.md: published at /blog/2026/11/andere-titel/ and now gone" in w for w in warnings), warnings
@@ -209,3 +214,17 @@ def test_check_rejects_one_alias_in_two_posts(runner, site):
     result = runner.invoke(cli, ["check", "--content", str(site.content)])
     assert result.exit_code == 1
     assert "blog/b.md:5: error: Aliases: /oud/ is also an alias of " in result.stdout
+
+
+def test_the_redirect_and_withdrawn_pages_are_valid_html(site):
+    vnu = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
+    if not (shutil.which("java") and vnu.is_file()):
+        pytest.skip("the HTML check needs java and node_modules/vnu-jar (`npm ci`)")
+    site.post("a", "Eerste", "2026-11-01 10:00", Aliases="/oud/")
+    site.post("b", "Weg", "2026-11-01 10:00")
+    site.build(production=True)
+    (site.content / "blog/b.md").unlink()
+    site.build(production=True)
+    pages = [site.output / "oud/index.html", site.output / "blog/2026/11/weg/index.html", site.output / "410.html"]
+    run = subprocess.run(["java", "-jar", str(vnu), "--errors-only", *map(str, pages)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
