@@ -161,6 +161,10 @@ SOCIAL_RETRIES = 4
 SOCIAL_RETRY_BASE_SECONDS = 2.0
 SOCIAL_TIMEOUT_SECONDS = 30.0
 
+# What production builds published (plugins/published/README.md): stable feed ids, redirects, 410.
+# A relative path is taken from the folder that holds the content folder.
+PUBLISHED_STATE_PATH = "state/published.json"
+
 # Content check (`tasks.py check`): titles longer than this get a warning.
 CHECK_TITLE_MAX_LENGTH = 80
 

@@ -207,7 +207,8 @@ def _built_site(settings: dict, skip: set[Path], report: _Report) -> set[str] | 
     with tempfile.TemporaryDirectory(prefix="dorpsplein-check-") as tmp:
         try:
             build(dict(settings, OUTPUT_PATH=tmp, LOAD_CONTENT_CACHE=False, CACHE_CONTENT=False,
-                       DELETE_OUTPUT_DIRECTORY=False, IGNORE_FILES=ignore), quiet=True)
+                       DELETE_OUTPUT_DIRECTORY=False, IGNORE_FILES=ignore,
+                       PUBLISHED_WRITE=False), quiet=True)  # a check publishes nothing
         except DorpspleinError as exc:
             report.error(Path(settings["PATH"]), 1, f"the site could not be built, links not checked: {exc}")
             return None

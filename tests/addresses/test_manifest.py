@@ -228,3 +228,15 @@ def test_the_redirect_and_withdrawn_pages_are_valid_html(site):
     pages = [site.output / "oud/index.html", site.output / "blog/2026/11/weg/index.html", site.output / "410.html"]
     run = subprocess.run(["java", "-jar", str(vnu), "--errors-only", *map(str, pages)], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
+
+
+def test_a_dry_run_publish_records_nothing_and_a_publish_records_what_it_sent(site, tmp_path):
+    from dorpsplein.publish import publish
+
+    site.post("a", "Eerste", "2026-11-01 10:00", Slug="eerste")
+    settings = site.settings(production=True, PUBLISH_TARGETS={"t": f"dir:{tmp_path / 'www'}"}, PUBLISH_TARGET="t")
+    publish(settings, dry_run=True)
+    assert not (site.content.parent / "state").exists()
+    publish(settings)
+    assert list(entries(site)) == ["blog/a.md"]
+    assert (tmp_path / "www/current/.dorpsplein/moved.map").is_file()  # the map travels with the release
