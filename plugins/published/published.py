@@ -40,8 +40,11 @@ logger = logging.getLogger(__name__)
 LISTS = {POST: ("articles", "hidden_articles"), PAGE: ("pages", "hidden_pages")}
 
 
+def _source(content, settings: dict) -> str:
+    return Path(content.source_path).relative_to(settings["PATH"]).as_posix()
+
+
 def _current(context: dict, settings: dict) -> list[Current]:
-    root = Path(settings["PATH"])
     items = []
     for kind, names in LISTS.items():
         for name in names:
@@ -54,7 +57,7 @@ def _current(context: dict, settings: dict) -> list[Current]:
                     else:
                         aliases.append(alias)
                 items.append(Current(
-                    source=Path(content.source_path).relative_to(root).as_posix(), kind=kind,
+                    source=_source(content, settings), kind=kind,
                     url="/" + content.url.lstrip("/"), slug=content.slug, title=str(content.title),
                     date=getattr(content, "date", None), aliases=tuple(aliases)))
     return items
@@ -72,16 +75,18 @@ class PublishedGenerator(Generator):
         # A development build says what the next publish will do; a production build does it
         # (a warning would fail it, and the old address keeps working).
         level = logging.INFO if self.options["PUBLISHED_WRITE"] else logging.WARNING
+        folder = Path(self.settings["PATH"])
         for entry, old in outcome.moved:
-            logger.log(level, "%s: its address changes from %s to %s; the old address will redirect "
-                       "(add `Slug: %s` to keep it)", entry.source, old, entry.url, old.rstrip("/").split("/")[-1])
+            was = old.rstrip("/").rsplit("/", 1)[-1]
+            hint = f" (add `Slug: {was}` to keep it)" if was != entry.slug else ""
+            logger.log(level, "%s: its address changes from %s to %s; the old address will redirect%s",
+                       folder / entry.source, old, entry.url, hint)
         for entry in outcome.withdrawn:
             logger.log(level, "%s: published at %s and now gone; that address will answer 410 Gone (withdrawn)",
-                       entry.source, entry.url)
+                       folder / entry.source, entry.url)
         ids = {entry.source: entry.id for entry in self.manifest.entries}
-        root = Path(self.settings["PATH"])
         for content in [*self.context.get("articles", ()), *self.context.get("hidden_articles", ())]:
-            content.stable_id = ids.get(Path(content.source_path).relative_to(root).as_posix())
+            content.stable_id = ids.get(_source(content, self.settings))
         RUN.generator = self
 
     def generate_output(self, writer):
