@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 from pelican.utils import get_date
 
 from .build import build
-from .check_addresses import check_aliases, check_slug, published_slugs
+from .check_addresses import check_address_changes, check_aliases, check_slug, published_slugs
 from .errors import DorpspleinError
 from .metadata import KNOWN_KEYS, STATUSES, parse_yes_no
 from .new_post import post_slug
@@ -212,6 +212,7 @@ def _built_site(settings: dict, skip: set[Path], report: _Report) -> set[str] | 
         except DorpspleinError as exc:
             report.error(Path(settings["PATH"]), 1, f"the site could not be built, links not checked: {exc}")
             return None
+        check_address_changes(Path(tmp), settings, report)
         return {p.relative_to(tmp).as_posix() for p in Path(tmp).rglob("*") if p.is_file()}
 
 

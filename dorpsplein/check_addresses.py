@@ -7,8 +7,16 @@ from pathlib import Path
 
 from .errors import DorpspleinError
 from .new_post import post_slug
-from .published import Manifest, alias_problem, load_manifest, manifest_path, parse_aliases
-from .source import SourceFile
+from .published import (
+    PUBLISHED,
+    WITHDRAWN,
+    Manifest,
+    alias_problem,
+    load_manifest,
+    manifest_path,
+    parse_aliases,
+)
+from .source import SourceFile, read_source
 
 
 def published_slugs(settings: dict) -> dict[str, str]:
@@ -54,3 +62,31 @@ def check_aliases(sources: list[SourceFile], report) -> None:
                              f"Aliases: {alias} is also an alias of {report._name(seen[alias])}")
             else:
                 seen[alias] = source.path
+
+
+def check_address_changes(built: Path, settings: dict, report) -> None:
+    """What the next publish changes for addresses already out there, from the check's own build
+    (plugins/published leaves the manifest it would record in the output): a warning on the file."""
+    try:
+        before = load_manifest(manifest_path(settings))
+        after = load_manifest(built / ".dorpsplein/published.json")
+    except DorpspleinError:
+        return  # an unreadable manifest fails the build itself, with its name
+    published = {entry.id: entry for entry in before.entries if entry.status == PUBLISHED}
+    folder = Path(settings["PATH"])
+    for entry in after.entries:
+        was = published.get(entry.id)
+        if was is None:
+            continue
+        path = folder / entry.source
+        if entry.status == WITHDRAWN:
+            if (folder / was.source).is_file():
+                continue  # left out of the check's build for an error of its own, not deleted
+            report.warning(folder / was.source, 1, f"published at {was.url} and now gone: that address will "
+                                                   "answer 410 Gone (withdrawn) after the next publish")
+        elif entry.url != was.url:
+            source = read_source(path) if path.is_file() else None
+            field = source and (source.meta.get("date") if entry.slug == was.slug else source.meta.get("title"))
+            report.warning(path, field.line if field else 1,
+                           f"its address changes from {was.url} to {entry.url}; the old address will redirect "
+                           "(301) after the next publish")

@@ -108,6 +108,7 @@ class PublishedGenerator(Generator):
         for old in skipped:
             logger.warning("published: %s is too long for nginx's map; only its HTML page redirects", old)
         write_if_changed(Path(self.output_path) / options["PUBLISHED_MAP_SAVE_AS"], text.encode("utf-8"))
+        write_if_changed(Path(self.output_path) / options["PUBLISHED_MANIFEST_SAVE_AS"], self.manifest.to_json())
 
 
 class _Run:

@@ -15,6 +15,8 @@ DEFAULTS = {
     "PUBLISHED_FIRST_IDS": "url",
     # The nginx map (old address → new URL, or "gone"), part of the release; nginx includes it.
     "PUBLISHED_MAP_SAVE_AS": ".dorpsplein/moved.map",
+    # The manifest this build would record, in the output: `tasks.py check` compares it with the state.
+    "PUBLISHED_MANIFEST_SAVE_AS": ".dorpsplein/published.json",
     # The page nginx shows with 410 Gone (error_page 410).
     "PUBLISHED_GONE_SAVE_AS": "410.html",
     "PUBLISHED_MOVED_TEMPLATE": "moved",

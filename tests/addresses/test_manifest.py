@@ -240,3 +240,18 @@ def test_a_dry_run_publish_records_nothing_and_a_publish_records_what_it_sent(si
     publish(settings)
     assert list(entries(site)) == ["blog/a.md"]
     assert (tmp_path / "www/current/.dorpsplein/moved.map").is_file()  # the map travels with the release
+
+
+def test_check_warns_on_the_file_before_a_publish_moves_or_withdraws_a_published_post(runner, site):
+    site.post("a", "Eerste", "2026-11-01 10:00", Slug="eerste")
+    site.post("b", "Tweede", "2026-11-01 10:00", Slug="tweede")
+    site.build(production=True)
+    site.post("a", "Eerste", "2026-10-01 10:00", Slug="eerste")
+    (site.content / "blog/b.md").unlink()
+    result = runner.invoke(cli, ["check", "--content", str(site.content)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        f"{site.content}/blog/a.md:2: warning: its address changes from /blog/2026/11/eerste/ to "
+        "/blog/2026/10/eerste/; the old address will redirect (301) after the next publish",
+        f"{site.content}/blog/b.md:1: warning: published at /blog/2026/11/tweede/ and now gone: that address "
+        "will answer 410 Gone (withdrawn) after the next publish"]
