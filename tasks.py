@@ -445,11 +445,13 @@ def _social_network_option(func):
 
 def _print_social(table, lines=()):
     from rich.console import Console
+    from rich.text import Text
 
-    # Not a terminal (CI logs, pipes): wide enough that rows stay whole.
+    # Not a terminal (CI logs, pipes): wide enough that rows stay whole. Lines are Text: titles and
+    # server messages are never read as markup or :emoji: codes.
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
     for line in lines:
-        console.print(line, markup=False)
+        console.print(Text(line))
     console.print(table)
 
 
@@ -473,6 +475,8 @@ def social_push(feed, network, dry_run, ledger):
     report = push(load_settings(), feed=feed, network=network, dry_run=dry_run, ledger_path=ledger)
     for warning in report.warnings:
         click.echo(f"Warning: {warning}", err=True)
+    for error in report.errors:  # a network that failed as a whole, in one line; the others still ran
+        click.echo(f"Error: {error}", err=True)
     if dry_run:
         click.echo(dry_run_text(report))
     _print_social(push_table(report), skipped_lines(report))
@@ -501,6 +505,8 @@ def social_post(text, link, image, alt, network, dry_run):
 
     report = post(load_settings(), text, link=link, image=str(image) if image else None, alt=alt,
                   network=network, dry_run=dry_run)
+    for error in report.errors:
+        click.echo(f"Error: {error}", err=True)
     if dry_run:
         click.echo(dry_run_text(report))
     _print_social(push_table(report))

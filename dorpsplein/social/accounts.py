@@ -10,8 +10,8 @@ from pathlib import Path
 from ..channels import load_channels
 from ..errors import DorpspleinError
 from .config import social_config
-from .push import _networks, make_publisher
-from .retry import PublishError, redact
+from .push import _networks, describe, make_publisher
+from .retry import redact
 
 
 @dataclass(frozen=True)
@@ -60,11 +60,10 @@ def check_accounts(settings: dict, network: str | None = None, environ=None, sle
         if problem:
             results.append(AccountCheck(name, configured_handle, server, False, problem))
             continue
-        publisher = make_publisher(name, config, environ, sleep)
         try:
-            info = publisher.connect()
-        except PublishError as exc:
-            results.append(AccountCheck(name, configured_handle, server, False, redact(str(exc), secrets)))
+            info = make_publisher(name, config, environ, sleep).connect()
+        except Exception as exc:  # noqa: BLE001 - whatever the client raises: this account is reported, the next checked
+            results.append(AccountCheck(name, configured_handle, server, False, redact(describe(exc), secrets)))
             continue
         listed = own.own(name) if own else None
         problem = ""
@@ -88,17 +87,18 @@ def follow_related(settings: dict, network: str | None = None, environ=None, sle
         if not wanted:
             continue
         problem = config.configured(name)
-        publisher = make_publisher(name, config, environ, sleep)
         try:
             if problem:
                 raise DorpspleinError(problem)
+            publisher = make_publisher(name, config, environ, sleep)
             publisher.connect()
-        except (PublishError, DorpspleinError) as exc:
-            results += [FollowResult(name, who, handle, "failed", redact(str(exc), secrets)) for who, handle in wanted]
+        except Exception as exc:  # noqa: BLE001 - whatever the client raises: the next network still runs
+            message = redact(describe(exc), secrets)
+            results += [FollowResult(name, who, handle, "failed", message) for who, handle in wanted]
             continue
         for who, handle in wanted:
             try:
                 results.append(FollowResult(name, who, handle, publisher.follow(handle)))
-            except PublishError as exc:
-                results.append(FollowResult(name, who, handle, "failed", redact(str(exc), secrets)))
+            except Exception as exc:  # noqa: BLE001 - one account failing never stops the others
+                results.append(FollowResult(name, who, handle, "failed", redact(describe(exc), secrets)))
     return results

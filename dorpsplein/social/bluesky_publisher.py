@@ -1,14 +1,17 @@
 """Posting to Bluesky through atproto: one login per run, link facets, a link card with an uploaded thumb.
 
-Bluesky has no Idempotency-Key; instead every post gets a record key (a TID) chosen before the
-first attempt and kept in the ledger. A repeat of createRecord with the same key can never make a
-second post (the PDS refuses an existing key), and `find` recognises the post by that key in the
-account's feed (getAuthorFeed).
+Bluesky has no Idempotency-Key; instead a feed item is posted under a record key (a TID) derived
+from the item itself (`ledger.item_tid`), the same on every machine. A second createRecord with
+that key, from a retry, a rerun or another checkout, can never make a second post: the PDS refuses
+an existing key (with a 500 today: bluesky-social/indigo#873, atproto#4728). After such an answer
+we read the record under our key (getRecord): there, it is the post, ours or another run's.
+`find` recognises a post in the account's feed (getAuthorFeed) by its link, record key or text.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 
 import httpx
 from atproto import Client, client_utils, models
@@ -26,10 +29,8 @@ from atproto_core.exceptions import AtProtocolError
 
 from .compose import Composed
 from .feedsource import Image
-from .remote import AccountInfo, Remote
+from .remote import AccountInfo, AccountPost, Remote, parse_time
 from .retry import PERMANENT, RATE_LIMITED, TRANSIENT, Failure, PublishError, RetryingPublisher
-
-POST_COLLECTION = "app.bsky.feed.post"
 
 
 def _xrpc_message(exc: RequestErrorBase) -> str:
@@ -45,6 +46,21 @@ def _xrpc_message(exc: RequestErrorBase) -> str:
 
 def _error_name(exc: RequestErrorBase) -> str | None:
     return getattr(exc.response.content, "error", None) if exc.response is not None else None
+
+
+def _already_exists(exc: RequestErrorBase) -> bool:
+    """An explicit "record exists" answer (a 409, or an error name such as atproto#4728 proposes) instead
+    of today's 500: then we read the record under our key too, rather than report a refusal."""
+    if exc.response is None:
+        return False
+    return exc.response.status_code == 409 or "exist" in (_error_name(exc) or "").lower()
+
+
+def _sort_time(post) -> datetime.datetime | None:
+    """Where the author feed sorts a post: the earlier of its createdAt and indexedAt."""
+    times = [parse_time(value) for value in (getattr(post.record, "created_at", None), post.indexed_at) if value]
+    times = [moment for moment in times if moment is not None]
+    return min(times) if times else None
 
 
 class BlueskyPublisher(RetryingPublisher):
@@ -63,9 +79,9 @@ class BlueskyPublisher(RetryingPublisher):
             return Failure(TRANSIENT, "no answer from the server (timeout or broken connection)", uncertain=True)
         if isinstance(exc, UnauthorizedError):
             return Failure(PERMANENT, f"login refused: {_xrpc_message(exc)}")
+        if isinstance(exc, RequestErrorBase) and _already_exists(exc):  # a create that did arrive, ours or not
+            return Failure(TRANSIENT, _xrpc_message(exc), uncertain=True)
         if isinstance(exc, BadRequestError):
-            if _error_name(exc) == "RecordAlreadyExists":  # a repeat of a create that did arrive
-                return Failure(TRANSIENT, _xrpc_message(exc), uncertain=True)
             return Failure(PERMANENT, _xrpc_message(exc))
         if isinstance(exc, NetworkError):
             if exc.response is None:
@@ -142,26 +158,64 @@ class BlueskyPublisher(RetryingPublisher):
             return self.client.app.bsky.feed.post.create(self.did, record, rkey=key)
 
         def look_first(failure: Failure):
-            return self.find(composed, key, fresh=True) if failure.uncertain else None
+            # Under our record key there is at most one post: the one this attempt or another run made.
+            if not failure.uncertain:
+                return None
+            stored = self._stored(key)
+            if stored is None:
+                return None
+            text = getattr(stored.value, "text", None)
+            ours = getattr(stored.value, "created_at", None) == record.created_at
+            return Remote(stored.uri, self._remote(stored.uri).url, None if ours else text, existing=not ours)
 
         created = self._retry(post, "posting", before_retry=look_first)
         return created if isinstance(created, Remote) else self._remote(created.uri)
 
-    def find(self, composed: Composed, key: str, fresh: bool = False) -> Remote | None:
-        """Our post in the account's own feed: the same record key, or (for an older intent) the same text."""
+    def _stored(self, key: str):
+        """The post under our record key (com.atproto.repo.getRecord), or None when there is none."""
+        def get():
+            try:
+                return self.client.app.bsky.feed.post.get(self.did, key)
+            except BadRequestError as exc:
+                if _error_name(exc) == "RecordNotFound":
+                    return None
+                raise
+        return self._retry(get, "looking for the post under its record key")
+
+    def read_account(self, since) -> list[AccountPost]:
+        """Our posts in the author feed (getAuthorFeed), newest first, paged back to `since`."""
         self.connect()
-        if self._recent is None or fresh:
-            response = self._retry(
-                lambda: self.client.get_author_feed(self.did, limit=min(self.config.reconcile_limit, 100),
-                                                    filter="posts_no_replies"),
-                "looking for an earlier attempt on the account")
-            self._recent = [view.post for view in response.feed]
-        suffix = f"/{POST_COLLECTION}/{key}"
-        for post in self._recent:
-            text = getattr(post.record, "text", None)
-            if post.uri.endswith(suffix) or (text is not None and text == composed.text):
-                return self._remote(post.uri)
-        return None
+        posts, cursor = [], None
+        while True:
+            response = self._retry(functools.partial(self.client.get_author_feed, self.did, cursor=cursor,
+                                                     limit=min(self.config.reconcile_limit, 100),
+                                                     filter="posts_no_replies"),
+                                   "reading the account's recent posts")
+            times = []
+            for view in response.feed:
+                reason = getattr(view, "reason", None)
+                times.append(parse_time(getattr(reason, "indexed_at", None)) if reason is not None
+                             else _sort_time(view.post))
+                if reason is None and view.post.author.did == self.did:
+                    posts.append(self._account_post(view.post))
+            if not response.feed or not response.cursor or since is None or response.cursor == cursor:
+                return posts
+            known = [moment for moment in times if moment is not None]
+            if known and min(known) < since:
+                return posts
+            cursor = response.cursor
+
+    def _account_post(self, post) -> AccountPost:
+        record = post.record
+        text = getattr(record, "text", None) or ""
+        links = set()
+        for facet in getattr(record, "facets", None) or []:
+            links.update(feature.uri for feature in facet.features if getattr(feature, "uri", None))
+        external = getattr(getattr(record, "embed", None), "external", None)
+        if getattr(external, "uri", None):
+            links.add(external.uri)
+        remote = Remote(post.uri, self._remote(post.uri).url, text)
+        return AccountPost(remote, text, frozenset(links), post.uri.rsplit("/", 1)[-1])
 
     # Accounts ----------------------------------------------------------------------------------
 

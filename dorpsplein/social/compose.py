@@ -7,6 +7,7 @@ end), then the body is cut on a word boundary with "…"; the link is never cut.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ class Draft:
     image_alt: str | None = None
     card_image: str | None = None  # the post image, else the share image
     language: str = "nl"
+    date: datetime.datetime | None = None  # the feed item's date (a one-off post has none)
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,7 @@ def draft_for_item(item: FeedItem, config: SocialConfig, share_image: str | None
     return Draft(key=item.id, body=body_for(item, config), link=item.url, title=item.title,
                  description=item.summary, hashtags=hashtags_for(item.tags, config), image=item.image,
                  image_alt=(item.image_alt or "").strip() or None, card_image=item.image or share_image,
-                 language=config.language)
+                 language=config.language, date=item.date_published)
 
 
 def one_off_key(text: str, link: str | None, image: str | None) -> str:

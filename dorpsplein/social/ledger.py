@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import fcntl
+import hashlib
 import json
 import logging
 import os
@@ -54,11 +55,31 @@ def now_iso() -> str:
     return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def new_tid(clock_id: int | None = None) -> str:
-    """A fresh atproto TID (timestamp in microseconds + clock id, base32-sortable), for a Bluesky record key."""
-    micros = int(datetime.datetime.now(datetime.UTC).timestamp() * 1_000_000)
-    value = (micros << 10) | ((secrets.randbelow(1024) if clock_id is None else clock_id) & 0x3FF)
+def _tid(micros: int, clock_id: int) -> str:
+    """An atproto TID: 53-bit microsecond timestamp and 10-bit clock id, 13 chars base32-sortable."""
+    value = ((micros & ((1 << 53) - 1)) << 10) | (clock_id & 0x3FF)
     return "".join(_TID_ALPHABET[(value >> shift) & 31] for shift in range(60, -1, -5))
+
+
+def new_tid(clock_id: int | None = None) -> str:
+    """A fresh atproto TID, for the Bluesky record key of a post that has no date (a one-off post)."""
+    micros = int(datetime.datetime.now(datetime.UTC).timestamp() * 1_000_000)
+    return _tid(micros, secrets.randbelow(1024) if clock_id is None else clock_id)
+
+
+def item_tid(key: str, date: datetime.datetime) -> str:
+    """The Bluesky record key of a feed item: the same TID for the same item on every machine.
+
+    The timestamp is the item's date to the second; the sub-second microseconds and the clock id
+    come from a hash of the item's key, so two items with the same date still get different keys
+    (a clash needs the same second and the same 30 hash bits). A second copy of the item is then
+    refused by the PDS itself, whichever checkout or process tries to create it.
+    """
+    digest = int.from_bytes(hashlib.sha256(f"bluesky\x00{key}".encode()).digest()[:8], "big")
+    if date.tzinfo is None:  # the feed's dates carry an offset; a bare one is taken as UTC, on every machine
+        date = date.replace(tzinfo=datetime.UTC)
+    seconds = int(date.timestamp())
+    return _tid(seconds * 1_000_000 + digest % 1_000_000, (digest // 1_000_000) & 0x3FF)
 
 
 def _parse(line: str, where: str) -> Record:

@@ -7,6 +7,8 @@ session keeps the last response's headers, because MastodonRatelimitError does n
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
 import html
 import re
@@ -28,7 +30,7 @@ from mastodon.errors import (
 
 from .compose import Composed
 from .feedsource import Image
-from .remote import AccountInfo, Remote
+from .remote import AccountInfo, AccountPost, Remote, parse_time
 from .retry import PERMANENT, RATE_LIMITED, TRANSIENT, Failure, PublishError, RetryingPublisher
 from .retry import parse_retry_after as _parse_retry_after
 
@@ -53,18 +55,17 @@ def _plain(content_html: str) -> str:
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", text))).strip()
 
 
-def status_matches(status, composed: Composed) -> bool:
-    """Is this status (from the account's own timeline) our post? Same link, or the same text."""
-    link = composed.draft.link
-    if link:
-        parser = _Hrefs()
-        parser.feed(status.get("content") or "")
-        if link in parser.hrefs:
-            return True
-        card = status.get("card") or {}
-        if card.get("url") == link:
-            return True
-    return _plain(status.get("content") or "") == re.sub(r"\s+", " ", composed.text).strip()
+def _links(status) -> frozenset[str]:
+    parser = _Hrefs()
+    parser.feed(status.get("content") or "")
+    card = status.get("card") or {}
+    return frozenset([*parser.hrefs, *([card["url"]] if card.get("url") else [])])
+
+
+def account_post(status) -> AccountPost:
+    url = status.get("url") or status.get("uri") or ""
+    text = _plain(status.get("content") or "")
+    return AccountPost(Remote(str(status["id"]), url, text), text, _links(status))
 
 
 class MastodonPublisher(RetryingPublisher):
@@ -115,10 +116,13 @@ class MastodonPublisher(RetryingPublisher):
         session.hooks["response"].append(self._remember)
 
         def create():
+            # Made without its own version check: when /api/v1/instance fails (a 401 from a server that
+            # wants a login for it), Mastodon.py 2.3's check calls itself until RecursionError. We read
+            # the version ourselves and insist on it (fail_hard: no silent fallback to version 1.0.0).
             client = Mastodon(api_base_url=self.config.mastodon_url, access_token=self._secret,
-                              version_check_mode="created", ratelimit_method="throw",
+                              version_check_mode="none", ratelimit_method="throw",
                               request_timeout=self.config.timeout, session=session)
-            # The constructor falls back to version 1.0.0 when the instance call fails; insist instead.
+            client.version_check_mode = "created"
             client.retrieve_mastodon_version(fail_hard=True)
             return client
 
@@ -157,25 +161,33 @@ class MastodonPublisher(RetryingPublisher):
                                            language=composed.draft.language, idempotency_key=key)
 
         def look_first(failure: Failure):
-            return self.find(composed, key, fresh=True) if failure.uncertain else None
+            # The newest page is enough: an attempt that arrived is among the newest posts.
+            if not failure.uncertain:
+                return None
+            # Ours (or the same request's, by its Idempotency-Key): the ledger keeps the text as we sent it.
+            return next((dataclasses.replace(post.remote, text=None) for post in self.read_account(None)
+                         if post.matches(composed.draft.link, composed.text, ())), None)
 
         status = self._retry(post, "posting", before_retry=look_first)
         if isinstance(status, Remote):
             return status
         return Remote(str(status["id"]), status.get("url") or status.get("uri") or "")
 
-    def find(self, composed: Composed, key: str, fresh: bool = False) -> Remote | None:
-        """Our post among the account's recent statuses, if an earlier attempt did arrive."""
+    def read_account(self, since) -> list[AccountPost]:
+        """Our statuses, newest first (GET /api/v1/accounts/:id/statuses), paged with max_id back to `since`."""
         self.connect()
-        if self._recent is None or fresh:
-            self._recent = self._retry(
-                lambda: self.client.account_statuses(self.account_id, limit=self.config.reconcile_limit,
-                                                     exclude_reblogs=True),
-                "looking for an earlier attempt on the account")
-        for status in self._recent:
-            if status_matches(status, composed):
-                return Remote(str(status["id"]), status.get("url") or status.get("uri") or "")
-        return None
+        posts, max_id = [], None
+        while True:
+            page = self._retry(functools.partial(self.client.account_statuses, self.account_id, max_id=max_id,
+                                                 limit=min(self.config.reconcile_limit, 40), exclude_reblogs=True),
+                               "reading the account's recent posts")
+            posts += [account_post(status) for status in page]
+            if not page or since is None or str(page[-1]["id"]) == max_id:
+                return posts
+            oldest = parse_time(page[-1].get("created_at"))
+            if oldest is not None and oldest < since:
+                return posts
+            max_id = str(page[-1]["id"])
 
     # Accounts ----------------------------------------------------------------------------------
 

@@ -1,9 +1,12 @@
 """Pushing posts: for each network and each eligible post, exactly once, recorded in the ledger.
 
-Per post and network: done in the ledger → nothing to do. An intent without an answer (a crash,
-a timeout) → look on the account first (`find`) and record it as `reconciled` when it is there.
-Otherwise: append the intent, make the request, append the result. A network that fails is
-reported and the next network still runs.
+Per post and network: done in this ledger → nothing to do. Otherwise the account is looked at
+first, whatever the ledger says (another checkout, or a crash, may have posted it): its recent
+posts, read once a run back to the oldest post being pushed, are searched for the post's link
+(`find`); found → recorded as `reconciled`, not posted again. Otherwise: append the intent, make
+the request, append the result. The request itself cannot make a second copy either (Mastodon's
+Idempotency-Key, a Bluesky record key derived from the item). A network that fails, with whatever
+exception its client raises, is reported in one line and the next network still runs.
 """
 
 from __future__ import annotations
@@ -20,7 +23,19 @@ from ..urls import base_url
 from .compose import Composed, Draft, compose, draft_for_item, one_off_key
 from .config import NETWORKS, SocialConfig, social_config
 from .feedsource import FeedSource, Image, ImageError, load_feed, read_image_file, small_enough
-from .ledger import FAILED, INTENT, POSTED, RECONCILED, REJECTED, KeyState, Ledger, Record, new_tid, now_iso
+from .ledger import (
+    FAILED,
+    INTENT,
+    POSTED,
+    RECONCILED,
+    REJECTED,
+    KeyState,
+    Ledger,
+    Record,
+    item_tid,
+    new_tid,
+    now_iso,
+)
 from .mastodon_publisher import MastodonPublisher, idempotency_key
 from .retry import PublishError, redact
 from .selection import Skipped, select
@@ -28,6 +43,9 @@ from .selection import Skipped, select
 log = logging.getLogger(__name__)
 
 WOULD_POST, WOULD_CHECK, ALREADY = "would post", "would check the account first", "already posted"
+# The account is read back to the oldest post being pushed, less this margin: for clocks that differ
+# and for a post whose date was moved later after it went out.
+LOOKBACK_MARGIN = datetime.timedelta(days=1)
 
 
 @dataclass
@@ -53,11 +71,20 @@ class Report:
     outcomes: list[Outcome] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # one line per network that failed as a whole
     accounts: dict[str, str] = field(default_factory=dict)  # network -> handle we posted as
 
     @property
     def failed(self) -> bool:
-        return any(outcome.failed for outcome in self.outcomes)
+        return bool(self.errors) or any(outcome.failed for outcome in self.outcomes)
+
+
+def describe(exc: BaseException) -> str:
+    """One line for any error from a network's client: our own messages as they are, others with their type."""
+    if isinstance(exc, (PublishError, DorpspleinError)):
+        return str(exc)
+    first = (str(exc).strip().splitlines() or [""])[0]
+    return f"unexpected error: {exc.__class__.__name__}" + (f": {first}" if first else "")
 
 
 def make_publisher(network: str, config: SocialConfig, environ=None, sleep=time.sleep):
@@ -110,31 +137,47 @@ class _Run:
             self._outcome(composed, WOULD_CHECK if state.needs_reconcile else WOULD_POST)
 
     def run(self, network: str, todo: list[tuple[Composed, KeyState]]) -> None:
+        """Post `todo` on one network; whatever goes wrong with the network is reported, never raised."""
         if not todo:
             return
-        problem = self.config.configured(network)
-        publisher = make_publisher(network, self.config, self.environ, self.sleep)
         try:
-            if problem:
-                raise DorpspleinError(problem)
-            publisher.connect()
-        except (PublishError, DorpspleinError) as exc:
-            for composed, _ in todo:
-                self._outcome(composed, FAILED, f"{network}: {exc}")
-            return
+            self._run(network, todo)
+        except Exception as exc:  # noqa: BLE001 - any client error (even a RecursionError) fails this network only
+            log.debug("%s failed", network, exc_info=True)
+            self._network_failed(network, todo, describe(exc))
+
+    def _network_failed(self, network: str, todo, message: str) -> None:
+        message = redact(f"{network}: {message}", self.secrets)
+        self.report.errors.append(message)
+        done = {o.key for o in self.report.outcomes if o.network == network}
+        for composed, _ in todo:
+            if composed.draft.key not in done:
+                self._outcome(composed, FAILED, message)
+
+    def _run(self, network: str, todo: list[tuple[Composed, KeyState]]) -> None:
+        problem = self.config.configured(network)
+        if problem:
+            raise DorpspleinError(problem)
+        publisher = make_publisher(network, self.config, self.environ, self.sleep)
+        publisher.connect()
         self.report.accounts[network] = publisher.account
+        dates = [composed.draft.date for composed, _ in todo if composed.draft.date is not None]
+        # Whatever the ledger says: a post can be on the account without being in this ledger.
+        publisher.load_recent(min(dates) - LOOKBACK_MARGIN if dates else None)
         for composed, state in todo:
             try:
                 self.one(publisher, composed, state)
-            except Exception as exc:  # noqa: BLE001 - one post (or network) failing never stops the others
-                log.exception("unexpected error while posting to %s", network)
-                self._outcome(composed, FAILED, f"unexpected error: {exc.__class__.__name__}: {exc}")
+            except Exception as exc:  # noqa: BLE001 - one post failing never stops the others
+                log.debug("unexpected error while posting to %s", network, exc_info=True)
+                self._outcome(composed, FAILED, describe(exc))
 
     def _request_key(self, network: str, composed: Composed, state: KeyState) -> str:
         if network == "mastodon":
             return idempotency_key(composed.draft.key)
+        if composed.draft.date is not None:
+            return item_tid(composed.draft.key, composed.draft.date)  # the same on every machine
         if state.first_intent is not None and state.first_intent.idempotency_key:
-            return state.first_intent.idempotency_key  # the same record key on every attempt
+            return state.first_intent.idempotency_key  # a one-off post: the same record key on every attempt
         return new_tid()
 
     def _image(self, composed: Composed) -> tuple[Image | None, str]:
@@ -152,21 +195,21 @@ class _Run:
         return self.ledger.append(Record(
             url=composed.draft.link or "", network=composed.network, account=account, key=composed.draft.key,
             status=status, remote_id=remote.id if remote else None, remote_url=remote.url if remote else None,
-            text=composed.text, at=now_iso(), idempotency_key=key,
-            error=redact(error, self.secrets) if error else None))
+            text=(remote.text if remote and remote.text is not None else composed.text), at=now_iso(),
+            idempotency_key=key, error=redact(error, self.secrets) if error else None))
 
     def one(self, publisher, composed: Composed, state: KeyState) -> None:
         key = self._request_key(composed.network, composed, state)
-        if state.needs_reconcile:
-            try:
-                found = publisher.find(composed, key)
-            except PublishError as exc:
-                self._outcome(composed, FAILED, f"could not check the account for an earlier attempt: {exc}")
-                return
-            if found is not None:
-                self._record(composed, publisher.account, RECONCILED, key, found)
+        keys = {key} | ({state.first_intent.idempotency_key} if state.first_intent is not None else set())
+        found = publisher.find(composed, keys)
+        if found is not None:
+            self._record(composed, publisher.account, RECONCILED, key, found)
+            if state.needs_reconcile:
                 self._outcome(composed, RECONCILED, "found on the account after an interrupted run", found.url)
-                return
+            else:
+                self._outcome(composed, ALREADY, "found on the account (posted by another run or by hand)",
+                              found.url)
+            return
         image, image_note = self._image(composed)
         self._record(composed, publisher.account, INTENT, key)
         try:
@@ -175,6 +218,11 @@ class _Run:
             status = REJECTED if exc.permanent and not exc.uncertain else FAILED
             self._record(composed, publisher.account, status, key, error=str(exc))
             self._outcome(composed, status, "; ".join(filter(None, [image_note, str(exc)])))
+            return
+        if remote.existing:
+            self._record(composed, publisher.account, RECONCILED, key, remote)
+            self._outcome(composed, ALREADY, "the server already held it under its key (posted by another run "
+                          "at the same time)", remote.url)
             return
         self._record(composed, publisher.account, POSTED, key, remote)
         self._outcome(composed, POSTED, image_note, remote.url)

@@ -124,7 +124,8 @@ def redact(text: str, secrets) -> str:
 
 
 class RetryingPublisher:
-    """What both publishers share: settings, the retry policy and an injectable sleep (tests record it)."""
+    """What both publishers share: settings, the retry policy, an injectable sleep (tests record it), and
+    the account's recent posts, read once a run back to the oldest post being pushed."""
 
     def __init__(self, config, secret: str | None, sleep: Callable[[float], None] = time.sleep):
         self.config = config
@@ -133,10 +134,24 @@ class RetryingPublisher:
         self.policy = RetryPolicy(config.retries, config.retry_base, config.retry_max, config.retry_after_max)
         self.client = None
         self.account = ""
-        self._recent = None  # the account's recent posts, fetched once a run unless asked fresh
+        self._recent = None  # list[AccountPost]: the account's recent posts, read once a run
 
     def classify(self, exc: BaseException) -> Failure | None:  # pragma: no cover - each network's own
         raise NotImplementedError
 
     def _retry(self, call, what: str, before_retry=None):
         return call_with_retries(call, self.classify, self.policy, what, self._sleep, before_retry)
+
+    def read_account(self, since) -> list:  # pragma: no cover - each network's own
+        """Our account's posts, newest first, paged back until one is older than `since` (None: one page)."""
+        raise NotImplementedError
+
+    def load_recent(self, since) -> None:
+        self._recent = self.read_account(since)
+
+    def find(self, composed, keys=()):
+        """Our post for `composed` among the account's recent posts (its link, record key or text), or None."""
+        if self._recent is None:
+            self.load_recent(None)
+        draft = composed.draft
+        return next((post.remote for post in self._recent if post.matches(draft.link, composed.text, keys)), None)

@@ -1,8 +1,13 @@
-"""What the social commands show: the posts in full for a dry run, and summary tables (rich)."""
+"""What the social commands show: the posts in full for a dry run, and summary tables (rich).
+
+Every cell that holds text from a post, a feed, a server or a settings file is a rich `Text`, never
+a markup string: a title like `Uitslag [/b] inspraak` or `:thumbs_up:` is printed as it is.
+"""
 
 from __future__ import annotations
 
 from rich.table import Table
+from rich.text import Text
 
 from .accounts import AccountCheck, FollowResult
 from .push import Report
@@ -28,9 +33,13 @@ def push_table(report: Report) -> Table:
     for column in ("Network", "Post", "Result", "Length", "Where / why"):
         table.add_column(column, overflow="fold")
     for o in report.outcomes:
-        table.add_row(o.network, o.label, f"[{_STYLE.get(o.status, '')}]{o.status}[/]" if o.status in _STYLE
-                      else o.status, f"{o.length}/{o.limit}", "; ".join(filter(None, [o.remote_url, o.message])))
+        table.add_row(Text(o.network), Text(o.label), _styled(o.status), Text(f"{o.length}/{o.limit}"),
+                      Text("; ".join(filter(None, [o.remote_url, o.message]))))
     return table
+
+
+def _styled(result: str, default: str = "") -> Text:
+    return Text(result, style=_STYLE.get(result, default))
 
 
 def skipped_lines(report: Report) -> list[str]:
@@ -50,8 +59,8 @@ def check_table(results: list[AccountCheck]) -> Table:
     for column in ("Network", "Handle", "Server", "OK", "Details"):
         table.add_column(column, overflow="fold")
     for r in results:
-        table.add_row(r.network, r.handle or "-", r.server or "-", "[green]yes[/]" if r.ok else "[red]no[/]",
-                      r.problem or r.detail)
+        table.add_row(Text(r.network), Text(r.handle or "-"), Text(r.server or "-"),
+                      Text("yes", style="green") if r.ok else Text("no", style="red"), Text(r.problem or r.detail))
     return table
 
 
@@ -60,6 +69,8 @@ def follow_table(results: list[FollowResult]) -> Table:
     for column in ("Network", "Account", "Handle", "Result"):
         table.add_column(column, overflow="fold")
     for r in results:
-        style = _STYLE.get(r.result, "red")
-        table.add_row(r.network, r.name, r.handle, f"[{style}]{r.result}[/]" + (f": {r.message}" if r.message else ""))
+        result = _styled(r.result, "red")
+        if r.message:
+            result.append(f": {r.message}")
+        table.add_row(Text(r.network), Text(r.name), Text(r.handle), result)
     return table

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from tasks import cli
 
 from .conftest import BLUESKY_PASSWORD, MASTODON_TOKEN, jpeg
+from .fakes.base import Reply
 
 COMMANDS = [["social"], ["social", "push"], ["social", "post"], ["social", "check"], ["social", "follow"]]
 
@@ -101,3 +102,90 @@ def test_no_token_or_password_in_output_or_logs(runner, site, mastodon, bluesky,
     assert "posted" in text or "reconciled" in text
     assert MASTODON_TOKEN not in text and BLUESKY_PASSWORD not in text
     assert not any(access in text for access in bluesky.tokens)  # nor a session JWT
+
+
+HOSTILE_TITLES = ["Uitslag [/b] inspraak", "[bold red]Let op[/] :thumbs_up: [link=https://evil.example]x[/link]"]
+
+
+def table_rows(output: str) -> list[list[str]]:
+    """The rows of a rich table as printed: cells stripped, a cell folded over several lines joined again."""
+    rows: list[list[str]] = []
+    for line in output.splitlines():
+        if not line.startswith("│"):
+            continue
+        cells = [cell.strip() for cell in line.strip().strip("│").split("│")]
+        if rows and not cells[0]:
+            rows[-1] = [f"{old} {new}".strip() for old, new in zip(rows[-1], cells, strict=True)]
+        else:
+            rows.append(cells)
+    return rows
+
+
+def test_titles_and_server_messages_are_printed_as_text_not_rich_markup(runner, site, mastodon, bluesky, tmp_path):
+    for n, title in enumerate(HOSTILE_TITLES):
+        site.post(f"p{n}", title, hours_ago=n + 1)
+    site.post("stil", "Niet delen [/] :smile:", share=False)
+    mastodon.inject("statuses", "422")  # the server's own message goes into the table too
+    args = ["social", "push", "--feed", str(site.feed_path), "--ledger", str(tmp_path / "l.jsonl")]
+    result = runner.invoke(cli, args)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code == 1 and len(bluesky.posts()) == 2  # the 422 is a failure; nothing else is
+    rows = table_rows(result.output)
+    assert sorted(row[1] for row in rows) == sorted(HOSTILE_TITLES * 2)
+    assert "skipped: Niet delen [/] :smile: (Share: no)" in result.output
+    assert "👍" not in result.output and "😄" not in result.output
+    assert any(row[4].endswith("posting: 422 Validation failed: Text can't be blank") for row in rows)
+    again = runner.invoke(cli, args)  # the rerun prints them again: posted (Mastodon) and "already posted"
+    assert again.exception is None, repr(again.exception)
+    assert sorted(row[1] for row in table_rows(again.output)) == sorted(HOSTILE_TITLES * 2)
+
+
+def test_check_and_follow_print_names_and_handles_literally(runner, bluesky, monkeypatch, tmp_path):
+    bluesky.handle = "gemeente[/b].example"
+    monkeypatch.setenv("DORPSPLEIN_BLUESKY_HANDLE", bluesky.handle)
+    result = runner.invoke(cli, ["social", "check", "--network", "bluesky"])
+    assert isinstance(result.exception, SystemExit), repr(result.exception)  # channels.toml lists another handle
+    row = table_rows(result.output)[0]
+    assert row[1] == "gemeente[/b].example" and row[4].startswith("logged in as gemeente[/b].example, but ")
+    content = tmp_path / "inhoud"
+    content.mkdir()
+    (content / "channels.toml").write_text(
+        '[[related]]\nname = "Raad [/b] :smile:"\nbluesky = "vrvoorbeeldland.bsky.social"\n',
+        encoding="utf-8")
+    monkeypatch.setenv("DORPSPLEIN_PATH", str(content))
+    follow = runner.invoke(cli, ["social", "follow", "--network", "bluesky"])
+    assert follow.exception is None, (repr(follow.exception), follow.output)
+    assert table_rows(follow.output) == [["bluesky", "Raad [/b] :smile:", "vrvoorbeeldland.bsky.social", "followed"]]
+
+
+def test_a_mastodon_server_refusing_the_instance_call_is_one_line_and_bluesky_still_posts(runner, site, mastodon,
+                                                                                         bluesky):
+    # Mastodon.py's own version check recursed until RecursionError here (2,500 lines), and Bluesky never ran.
+    mastodon.inject("instance", "401", count=10)
+    site.post("een", "Een")
+    result = runner.invoke(cli, ["social", "push", "--feed", str(site.feed_path)])
+    assert isinstance(result.exception, SystemExit) and result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert errors == ["Error: mastodon: reading the server's version: access token refused: "
+                      "401 This method requires an authenticated user"]
+    assert "Traceback" not in result.output and "Recursion" not in result.output
+    assert len(bluesky.posts()) == 1 and result.output.rstrip().endswith("1 failed, 1 posted")
+    check = runner.invoke(cli, ["social", "check"])
+    assert check.exit_code == 1
+    assert [row[:4] for row in table_rows(check.output)] == [["mastodon", "-", mastodon.url, "no"],
+                                                             ["bluesky", bluesky.handle, bluesky.url, "yes"]]
+    assert table_rows(check.output)[0][4] == ("reading the server's version: access token refused: "
+                                              "401 This method requires an authenticated user")
+
+
+def test_any_exception_from_a_networks_client_is_reported_and_the_others_still_run(runner, site, mastodon, bluesky):
+    mastodon.verify = lambda request: Reply(200, ["not", "an", "account"])  # a client error we never foresaw
+    site.post("een", "Een")
+    result = runner.invoke(cli, ["social", "push", "--feed", str(site.feed_path)])
+    assert isinstance(result.exception, SystemExit) and result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert errors == ["Error: mastodon: unexpected error: TypeError: list indices must be integers or slices, "
+                      "not str"]
+    assert len(bluesky.posts()) == 1
+    follow = runner.invoke(cli, ["social", "follow", "--network", "mastodon"])
+    assert follow.exit_code == 1 and "unexpected error: TypeError" in follow.output

@@ -94,13 +94,26 @@ def test_a_network_down_for_the_whole_run_posts_on_the_next_run(mastodon, bluesk
 def test_reconcile_that_cannot_reach_the_account_does_not_post_again(mastodon, settings, environ, sleeps, two_posts,
                                                                       ledger_path):
     mastodon.inject("statuses", "500", when="after", count=1)
+    mastodon.inject("account_statuses", "pass")  # the look before posting works; every later one fails
     mastodon.inject("account_statuses", "500", count=50)
     first = push(settings, feed=two_posts.feed_path, network="mastodon", environ=environ, sleep=sleeps)
     # The lost answer was for the first post; it cannot be checked, so it is not posted again this run.
     assert [o.status for o in first.outcomes] == ["failed", "posted"]
-    assert "looking for an earlier attempt" in first.outcomes[0].message
+    assert "reading the account's recent posts" in first.outcomes[0].message
     mastodon.faults.clear()
     second = push(settings, feed=two_posts.feed_path, network="mastodon", environ=environ, sleep=sleeps)
     assert {(o.label, o.status) for o in second.outcomes} == {("Nieuwe brug", "reconciled"),
                                                               ("Weekmarkt verhuist", "already posted")}
+    assert_exactly_once(two_posts, mastodon, None, ledger_path, ("mastodon",))
+
+
+def test_an_account_that_cannot_be_read_posts_nothing(mastodon, settings, environ, sleeps, two_posts, ledger_path):
+    """Not in the ledger is not enough: without a look at the account, nothing is posted."""
+    mastodon.inject("account_statuses", "500", count=50)
+    report = push(settings, feed=two_posts.feed_path, network="mastodon", environ=environ, sleep=sleeps)
+    assert [o.status for o in report.outcomes] == ["failed", "failed"] and mastodon.count("statuses") == 0
+    assert report.errors == ["mastodon: reading the account's recent posts (gave up after 5 attempts): "
+                             "500 Internal Server Error"]
+    mastodon.faults.clear()
+    assert not push(settings, feed=two_posts.feed_path, network="mastodon", environ=environ, sleep=sleeps).failed
     assert_exactly_once(two_posts, mastodon, None, ledger_path, ("mastodon",))

@@ -3,6 +3,7 @@
 Faults (`server.inject(kind, fault, when=..., count=...)`):
   "500"      answer 500 with a JSON error
   "422"      answer a validation error (422 on Mastodon, 400 InvalidRequest on Bluesky)
+  "401"      answer 401 with a JSON error, as a server that wants a login for this request
   "429"      answer 429 with `Retry-After: <retry_after>`
   "timeout"  say nothing until the client gives up (the server stops or `stall` seconds), then hang up
   "reset"    close the connection with a TCP reset (SO_LINGER 0)
@@ -10,6 +11,9 @@ Faults (`server.inject(kind, fault, when=..., count=...)`):
   "kill"     SIGKILL the process `kill_pid` (a `social push` in a subprocess), then hang up
 `when="before"`: instead of handling the request (it has no effect); `when="after"`: handle it
 (a post is created) and then fail, which is the case that makes exactly-once hard.
+
+`server.rendezvous(kind, parties)`: the next `parties` requests of that kind wait for each other
+before they are handled, so two client processes are certainly in the same request at once.
 """
 
 from __future__ import annotations
@@ -56,12 +60,28 @@ class FakeServer:
         self.kill_pid: int | None = None
         self._httpd: ThreadingHTTPServer | None = None
         self._stopping = threading.Event()  # ends the stalls of "timeout" faults
+        self.barriers: dict[str, deque[threading.Barrier]] = defaultdict(deque)
 
     # Control -----------------------------------------------------------------------------------
 
     def inject(self, kind: str, fault: str, when: str = "before", count: int = 1) -> None:
         with self.lock:
             self.faults[kind].extend(Fault(fault, when) for _ in range(count))
+
+    def rendezvous(self, kind: str, parties: int = 2, timeout: float = 120) -> None:
+        barrier = threading.Barrier(parties, timeout=timeout)  # the timeout only keeps a broken test from hanging
+        with self.lock:
+            self.barriers[kind].extend([barrier] * parties)
+
+    def _meet(self, kind: str) -> None:
+        with self.lock:
+            queue = self.barriers.get(kind)
+            barrier = queue.popleft() if queue else None
+        if barrier is not None:
+            try:
+                barrier.wait()
+            except threading.BrokenBarrierError:
+                pass
 
     def count(self, kind: str) -> int:
         with self.lock:
@@ -136,6 +156,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.fake.calls.append((kind, request.path))
             self.fake.seen_headers.append(dict(self.headers))
             self.fake.seen_bodies.append(body)
+        if kind:
+            self.fake._meet(kind)
         fault = self._take_fault(kind)
         if fault and fault.kind == "pass":  # lets a request through, so a later one gets the fault
             fault = None
@@ -178,6 +200,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _fail(self, fault: Fault) -> None:
         if fault.kind == "500":
             self._send(Reply(500, self.fake.error_body(500)))
+        elif fault.kind == "401":
+            self._send(Reply(401, self.fake.error_body(401)))
         elif fault.kind == "422":
             self._send(Reply(self.fake.validation_status, self.fake.error_body(422)))
         elif fault.kind == "429":

@@ -2,11 +2,16 @@
 
 Implements: com.atproto.server.createSession / refreshSession (JWTs with `exp`, no didDoc, so the
 client stays on this server), app.bsky.actor.getProfile (with viewer.following),
-com.atproto.repo.uploadBlob, com.atproto.repo.createRecord (posts and follows; a record key that
-exists already gives a 500, as the PDS does today: bluesky-social/indigo#873, atproto#4728),
-app.bsky.feed.getAuthorFeed. Checks what the real services check and we rely on: text ≤ 300
-graphemes (counted here as code points) and 3000 bytes, facets inside the text on UTF-8 byte
-offsets, a card thumb ≤ 1,000,000 bytes that was uploaded.
+com.atproto.repo.uploadBlob, com.atproto.repo.createRecord (posts and follows; the record key,
+given or made, must be a TID as their lexicons say (`"key": "tid"`); a record key that exists
+already gives a 500, as the PDS does today: the MST refuses the second value, see
+bluesky-social/indigo#873 and the open atproto#4728), com.atproto.repo.getRecord (400
+RecordNotFound when there is none), app.bsky.feed.getAuthorFeed (newest first by sortAt, the
+earlier of createdAt and indexedAt; limit 1–100, default 50; an opaque cursor). Checks what the
+real services check and we rely on: text ≤ 300 graphemes (counted here as code points) and 3000
+bytes, facets inside the text on UTF-8 byte offsets, a card thumb ≤ 1,000,000 bytes that was
+uploaded. `indexing = False` keeps new posts out of the author feed (the AppView lagging behind
+the PDS); `seed_post(text, link, created_at)` puts an older post on the account.
 """
 
 from __future__ import annotations
@@ -16,11 +21,24 @@ import datetime
 import hashlib
 import itertools
 import json
+import re
 import threading
 
 from .base import FakeServer, Reply, Request
 
 _B32 = "abcdefghijklmnopqrstuvwxyz234567"
+_S32 = "234567abcdefghijklmnopqrstuvwxyz"  # base32-sortable, as TIDs use
+TID_RE = re.compile(r"^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$")  # atproto syntax/tid.ts
+TID_COLLECTIONS = {"app.bsky.feed.post", "app.bsky.graph.follow"}  # lexicon "key": "tid"
+
+
+def tid_at(moment: datetime.datetime, clock_id: int) -> str:
+    value = (int(moment.timestamp() * 1_000_000) << 10) | (clock_id & 0x3FF)
+    return "".join(_S32[(value >> shift) & 31] for shift in range(60, -1, -5))
+
+
+def _iso(moment: datetime.datetime) -> str:
+    return moment.astimezone(datetime.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _b64(data: dict) -> str:
@@ -55,6 +73,9 @@ class FakeBluesky(FakeServer):
         }
         self._counter = itertools.count(1)
         self._lock = threading.Lock()
+        self.indexing = True  # False: new posts stay out of the author feed (the AppView is behind)
+        # The answer to a createRecord under a key that exists: a 500 today; an explicit error may follow.
+        self.duplicate_reply = Reply(500, {"error": "InternalServerError", "message": "Internal Server Error"})
 
     def error_body(self, status: int) -> dict:
         if status == 429:
@@ -71,6 +92,7 @@ class FakeBluesky(FakeServer):
             "app.bsky.actor.getProfile": self.auth(self.get_profile),
             "com.atproto.repo.uploadBlob": self.auth(self.upload_blob),
             "com.atproto.repo.createRecord": self.auth(self.create_record),
+            "com.atproto.repo.getRecord": self.get_record,
             "app.bsky.feed.getAuthorFeed": self.auth(self.get_author_feed),
         }
         return (name.rsplit(".", 1)[-1], handlers[name]) if name in handlers else (None, None)
@@ -79,6 +101,24 @@ class FakeBluesky(FakeServer):
 
     def posts(self) -> list[dict]:
         return [r["record"] for uri, r in self.records.items() if "/app.bsky.feed.post/" in uri]
+
+    def seed_post(self, text: str, link: str | None, created_at: datetime.datetime) -> str:
+        """A post the account made earlier (by hand, or by a run whose ledger we do not have)."""
+        record = {"$type": "app.bsky.feed.post", "text": text, "createdAt": _iso(created_at), "langs": ["nl"]}
+        if link:
+            record["embed"] = {"$type": "app.bsky.embed.external",
+                               "external": {"uri": link, "title": text[:40], "description": ""}}
+        uri = f"at://{self.did}/app.bsky.feed.post/{tid_at(created_at, next(self._counter))}"
+        with self._lock:
+            self.records[uri] = {"record": record, "cid": cid_for(json.dumps(record).encode(), codec=0x71),
+                                 "indexedAt": _iso(created_at), "indexed": True}
+        return uri
+
+    def index_all(self) -> None:
+        """The AppView catches up: every post is in the author feed."""
+        with self._lock:
+            for entry in self.records.values():
+                entry["indexed"] = True
 
     def following(self) -> set[str]:
         return {r["record"]["subject"] for uri, r in self.records.items() if "/app.bsky.graph.follow/" in uri}
@@ -174,23 +214,47 @@ class FakeBluesky(FakeServer):
             problem = self._check_post(record)
             if problem:
                 return self._invalid(problem)
-        rkey = data.get("rkey") or f"3l{next(self._counter):011d}"
+        now = datetime.datetime.now(datetime.UTC)
+        rkey = data.get("rkey") or tid_at(now, next(self._counter))
+        if collection in TID_COLLECTIONS and not TID_RE.match(rkey):
+            return self._invalid(f"Invalid record key for {collection}: TID syntax not valid (regex)")
         uri = f"at://{self.did}/{collection}/{rkey}"
         with self._lock:
-            if uri in self.records:
-                return Reply(500, {"error": "InternalServerError", "message": "Internal Server Error"})
+            if uri in self.records:  # the MST already holds a value at this key: the PDS answers 500
+                return self.duplicate_reply
             cid = cid_for(json.dumps(record, sort_keys=True).encode(), codec=0x71)
-            self.records[uri] = {"record": record, "cid": cid,
-                                 "indexedAt": datetime.datetime.now(datetime.UTC).isoformat()}
+            self.records[uri] = {"record": record, "cid": cid, "indexedAt": _iso(now), "indexed": self.indexing}
         return Reply(200, {"uri": uri, "cid": cid})
+
+    def get_record(self, request: Request) -> Reply:
+        repo, collection, rkey = (request.param(name, "") for name in ("repo", "collection", "rkey"))
+        uri = f"at://{self.did if repo in (self.did, self.handle) else repo}/{collection}/{rkey}"
+        with self._lock:
+            entry = self.records.get(uri)
+        if entry is None:
+            return Reply(400, {"error": "RecordNotFound", "message": f"Could not locate record: {uri}"})
+        return Reply(200, {"uri": uri, "cid": entry["cid"], "value": entry["record"]})
+
+    @staticmethod
+    def _sort_at(entry: dict) -> str:
+        """Where the AppView sorts a post in a feed: the earlier of createdAt and indexedAt."""
+        return min(entry["record"].get("createdAt") or entry["indexedAt"], entry["indexedAt"])
 
     def get_author_feed(self, request: Request) -> Reply:
         if request.param("actor") not in (self.did, self.handle):
             return self._invalid("Profile not found")
-        limit = min(int(request.param("limit", 50)), 100)
+        limit = min(max(int(request.param("limit", 50)), 1), 100)
+        cursor = request.param("cursor")
         with self._lock:
-            posts = [(uri, r) for uri, r in self.records.items() if "/app.bsky.feed.post/" in uri]
+            posts = sorted(((self._sort_at(r), uri, r) for uri, r in self.records.items()
+                            if "/app.bsky.feed.post/" in uri and r["indexed"]), reverse=True)
+        if cursor:  # our cursor: "<sortAt>::<uri>" of the last post of the previous page
+            posts = [p for p in posts if (p[0], p[1]) < tuple(cursor.split("::", 1))]
+        page = posts[:limit]
         feed = [{"post": {"uri": uri, "cid": r["cid"], "author": {"did": self.did, "handle": self.handle},
                           "record": r["record"], "indexedAt": r["indexedAt"]}}
-                for uri, r in reversed(posts)]
-        return Reply(200, {"feed": feed[:limit]})
+                for _, uri, r in page]
+        body = {"feed": feed}
+        if len(posts) > limit:
+            body["cursor"] = f"{page[-1][0]}::{page[-1][1]}"
+        return Reply(200, body)

@@ -1,17 +1,23 @@
 """A small Mastodon API on 127.0.0.1, after docs.joinmastodon.org/methods/, for the real Mastodon.py.
 
 Implements: GET /api/v1/instance and /api/v2/instance, GET /api/v1/accounts/verify_credentials,
-POST /api/v1/statuses (with Idempotency-Key: a repeat returns the first status; validation 422 for
-text over 500 characters, URLs counted as 23, and for media still processing), POST /api/v2/media
-(202, processed after `processing_polls` GETs of /api/v1/media/:id answering 206),
-GET /api/v1/accounts/:id/statuses, GET /api/v1/accounts/lookup, GET /api/v1/accounts/search,
+POST /api/v1/statuses (with Idempotency-Key: a repeat returns the first status for an hour
+(`forget_idempotency_keys()` lets that hour pass); a request while another with the same key is
+being handled gets 503, as Mastodon 4's redis lock in PostStatusService answers; validation 422
+for text over 500 characters, URLs counted as 23, and for media still processing), POST
+/api/v2/media (202, processed after `processing_polls` GETs of /api/v1/media/:id answering 206),
+GET /api/v1/accounts/:id/statuses (newest first; limit default 20, at most 40; max_id, since_id,
+min_id; a Link header), GET /api/v1/accounts/lookup, GET /api/v1/accounts/search,
 GET /api/v1/accounts/relationships, POST /api/v1/accounts/:id/follow. Bearer token required.
+Status ids are Mastodon's snowflakes: milliseconds since the epoch shifted left 16 bits, so they
+sort by time; `seed_status(text, created_at)` puts an older status on the account.
 """
 
 from __future__ import annotations
 
 import datetime
 import html
+import itertools
 import re
 from email.parser import BytesParser
 from email.policy import HTTP
@@ -75,6 +81,7 @@ class FakeMastodon(FakeServer):
         self.statuses: list[dict] = []  # oldest first
         self.texts: list[str] = []
         self.idempotency: dict[str, str] = {}
+        self._posting: set[str] = set()  # Idempotency-Keys of requests being handled (Mastodon's redis lock)
         self.media: dict[str, dict] = {}
         self.media_files: dict[str, bytes] = {}
         self.following: set[str] = set()
@@ -84,6 +91,7 @@ class FakeMastodon(FakeServer):
         self.remote = {"voorbeeldpolders@waterschap.example": self._account(
             "3", "voorbeeldpolders@waterschap.example", "Waterschap De Voorbeeldpolders")}
         self._next = 100
+        self._sequence = itertools.count(1)
 
     def _account(self, id_, acct, name):
         return {"id": id_, "username": acct.split("@")[0], "acct": acct, "display_name": name,
@@ -92,8 +100,34 @@ class FakeMastodon(FakeServer):
                 "statuses_count": 0, "avatar": "", "header": "", "emojis": [], "fields": []}
 
     def error_body(self, status: int) -> dict:
-        return {429: {"error": "Too many requests"}, 422: {"error": "Validation failed: Text can't be blank"}}.get(
+        return {429: {"error": "Too many requests"}, 422: {"error": "Validation failed: Text can't be blank"},
+                401: {"error": "This method requires an authenticated user"}}.get(
             status, {"error": "Internal server error"})
+
+    def _snowflake(self, moment: datetime.datetime) -> str:
+        return str((int(moment.timestamp() * 1000) << 16) | (next(self._sequence) & 0xFFFF))
+
+    def forget_idempotency_keys(self) -> None:
+        """An hour has passed: Mastodon keeps an Idempotency-Key for 3,600 s."""
+        with self.lock:
+            self.idempotency.clear()
+
+    def _status(self, text: str, created_at: datetime.datetime, **fields) -> dict:
+        status_id = self._snowflake(created_at)
+        return {"id": status_id, "uri": f"https://social.example/users/gemeentevoorbeeld/statuses/{status_id}",
+                "url": f"https://social.example/@gemeentevoorbeeld/{status_id}",
+                "created_at": created_at.isoformat(), "content": _html(text), "visibility": "public",
+                "language": None, "sensitive": False, "spoiler_text": "", "account": self.me,
+                "media_attachments": [], "mentions": [], "tags": [], "emojis": [], "card": None, "reblog": None,
+                "replies_count": 0, "reblogs_count": 0, "favourites_count": 0, **fields}
+
+    def seed_status(self, text: str, created_at: datetime.datetime) -> dict:
+        """A status the account posted earlier (by hand, or by a run whose ledger we do not have)."""
+        status = self._status(text, created_at)
+        with self.lock:
+            self.statuses.append(status)
+            self.texts.append(text)
+        return status
 
     def _id(self) -> str:
         with self.lock:
@@ -145,35 +179,45 @@ class FakeMastodon(FakeServer):
         fields, _ = _parse_form(request)
         if request.headers.get("Content-Type", "").startswith("application/json"):
             fields = {k: (v if isinstance(v, list) else [v]) for k, v in request.json().items()}
-        text = (fields.get("status") or [""])[0]
         key = request.headers.get("Idempotency-Key")
-        with self.lock:
-            if key and key in self.idempotency:  # a repeat of a request that already made a status
-                return Reply(200, next(s for s in self.statuses if s["id"] == self.idempotency[key]))
-            # Independent of the client's counting: code points, each URL 23 (fine for Latin text).
-            length = len(URL_RE.sub("x" * 23, text))
-            if not text.strip() or length > 500:
-                return Reply(422, {"error": "Validation failed: Text character limit of 500 exceeded"})
-            media_ids = fields.get("media_ids[]") or fields.get("media_ids") or []
-            for media_id in media_ids:
-                if media_id not in self.media:
-                    return Reply(422, {"error": "Validation failed: Media ids are invalid"})
-                if self.media[media_id]["url"] is None:
-                    return Reply(422, {"error": "Cannot attach files that have not finished processing. "
-                                                "Try again in a moment!"})
-            status_id = self._id()
-            status = {"id": status_id, "uri": f"https://social.example/users/gemeentevoorbeeld/statuses/{status_id}",
-                      "url": f"https://social.example/@gemeentevoorbeeld/{status_id}",
-                      "created_at": datetime.datetime.now(datetime.UTC).isoformat(),
-                      "content": _html(text), "visibility": (fields.get("visibility") or ["public"])[0],
-                      "language": (fields.get("language") or [None])[0], "sensitive": False, "spoiler_text": "",
-                      "account": self.me, "media_attachments": [self.media[m] for m in media_ids],
-                      "mentions": [], "tags": [], "emojis": [], "card": None, "reblog": None,
-                      "replies_count": 0, "reblogs_count": 0, "favourites_count": 0}
-            self.statuses.append(status)
-            self.texts.append(text)
-            if key:
-                self.idempotency[key] = status_id
+        if not key:
+            with self.lock:
+                return self._create_status(fields)
+        with self.lock:  # Mastodon 4: with_redis_lock("idempotency:lock:status:…"), 503 when it is held
+            if key in self._posting:
+                return Reply(503, {"error": "There was a temporary problem serving your request, please try again"})
+            self._posting.add(key)
+        try:
+            with self.lock:
+                if key in self.idempotency:  # a repeat of a request that already made a status
+                    return Reply(200, next(s for s in self.statuses if s["id"] == self.idempotency[key]))
+                reply = self._create_status(fields)
+                if reply.status == 200:
+                    self.idempotency[key] = reply.body["id"]
+                return reply
+        finally:
+            with self.lock:
+                self._posting.discard(key)
+
+    def _create_status(self, fields) -> Reply:
+        text = (fields.get("status") or [""])[0]
+        # Independent of the client's counting: code points, each URL 23 (fine for Latin text).
+        length = len(URL_RE.sub("x" * 23, text))
+        if not text.strip() or length > 500:
+            return Reply(422, {"error": "Validation failed: Text character limit of 500 exceeded"})
+        media_ids = fields.get("media_ids[]") or fields.get("media_ids") or []
+        for media_id in media_ids:
+            if media_id not in self.media:
+                return Reply(422, {"error": "Validation failed: Media ids are invalid"})
+            if self.media[media_id]["url"] is None:
+                return Reply(422, {"error": "Cannot attach files that have not finished processing. "
+                                            "Try again in a moment!"})
+        status = self._status(text, datetime.datetime.now(datetime.UTC),
+                              visibility=(fields.get("visibility") or ["public"])[0],
+                              language=(fields.get("language") or [None])[0],
+                              media_attachments=[self.media[m] for m in media_ids])
+        self.statuses.append(status)
+        self.texts.append(text)
         return Reply(200, status)
 
     def post_media(self, request):
@@ -206,10 +250,20 @@ class FakeMastodon(FakeServer):
 
     def account_statuses(self, request):
         account_id = request.path.split("/")[4]
-        limit = min(int(request.param("limit", 20)), 40)
+        limit = max(1, min(int(request.param("limit", 20)), 40))
+        max_id, since_id, min_id = (int(request.param(name) or 0) or None for name in ("max_id", "since_id", "min_id"))
         with self.lock:
-            mine = [s for s in reversed(self.statuses) if s["account"]["id"] == account_id]
-        return Reply(200, mine[:limit])
+            mine = sorted((s for s in self.statuses if s["account"]["id"] == account_id),
+                          key=lambda s: int(s["id"]), reverse=True)
+        mine = [s for s in mine if (max_id is None or int(s["id"]) < max_id)
+                and (since_id is None or int(s["id"]) > since_id) and (min_id is None or int(s["id"]) > min_id)]
+        page = mine[-limit:] if min_id is not None else mine[:limit]  # min_id: the page just above it
+        headers = {}
+        if page:
+            base = f"{self.url}{request.path}?limit={limit}"
+            headers["Link"] = (f'<{base}&max_id={page[-1]["id"]}>; rel="next", '
+                               f'<{base}&min_id={page[0]["id"]}>; rel="prev"')
+        return Reply(200, page, headers)
 
     def _all_accounts(self, resolve: bool):
         accounts = {**self.local, **({} if not resolve else self.remote)}
