@@ -54,10 +54,13 @@ PLUGINS = [
     "parallel_writing",  # list pages written in a forked process beside the posts
     "kept_files",  # a page whose text did not change is not written again
     "single_fields",  # a field written twice: a warning with the file, not a list
+    "embargo",  # with EMBARGO (production): drafts, hidden and future posts leave the build before anyone sees them
     "template_cache", "dutch_dates", "expiry",
+    "content_images",  # Image in any form ({static}, {attach}, /images/…, https://…) → one address
     "published",  # stable ids for the feeds; old addresses redirect, withdrawn ones answer 410
     "feeds", "ui_strings", "theme_tokens", "visit_statistics",
     "overviews", "share", "social_cards",
+    "whole_site",  # a home page without a welcome page; header and footer link only to pages that exist
     "security_txt",  # /.well-known/security.txt with Expires
     "sitemap",  # sitemap.xml and robots.txt
 ]
@@ -170,11 +173,17 @@ CHECK_TITLE_MAX_LENGTH = 80
 
 # Forms service (dorpsplein/forms/README.md): newsletter sign-up, unsubscribe, contact form.
 # Secrets (DORPSPLEIN_SECRET_KEY, DORPSPLEIN_SMTP_URL, DORPSPLEIN_DATABASE_URL) come from the environment only.
-FORMS_URL = "http://127.0.0.1:8001"  # production: set DORPSPLEIN_FORMS_URL (or FORMS_URL in publishconf)
-FORMS_ALLOWED_ORIGINS = []  # pages on other addresses that may post to the service, besides SITEURL
+# The service answers on the site's own origin under /formulieren/ (nginx and `serve` proxy that path to it).
+# Empty: SITEURL + "/formulieren". Set it (DORPSPLEIN_FORMS_URL) only when the service lives elsewhere.
+FORMS_URL = ""
+FORMS_ALLOWED_ORIGINS = []  # with FORMS_URL elsewhere: the pages on other addresses that may post to the service
 FORMS_RATE_LIMIT = "10 per minute; 50 per hour"  # per client address, for sign-up and contact
 FORMS_CONFIRM_HOURS = 48  # how long a confirmation link works
-FORMS_PRUNE_DAYS = 7  # `newsletter subscribers prune` deletes sign-ups unconfirmed for this long
+FORMS_CONFIRM_INTERVAL_HOURS = 24  # at most one sign-up e-mail per address this often (however often signed up)
+# Retention (content/pages/privacy.md promises these; `forms prune` deletes, daily from deploy/systemd):
+FORMS_PRUNE_DAYS = 7  # sign-ups left unconfirmed this long
+FORMS_UNSUBSCRIBED_RETENTION_DAYS = 30  # unsubscribed addresses, counted from the unsubscribe
+FORMS_CONTACT_RETENTION_DAYS = 365  # contact messages, counted from their arrival (12 months)
 FORMS_PROXY_COUNT = 0  # reverse proxies in front of the service that set X-Forwarded-For
 # The consent text people agree to; change the version whenever the text changes (AVG art. 7 proof).
 FORMS_CONSENT_VERSION = "2026-11-28"
@@ -198,3 +207,8 @@ globals()["404_SAVE_AS"] = "404.html"  # a name Python cannot spell as a variabl
 # Statistics page /statistieken/ (plugins/visit_statistics), built from the monthly aggregates that
 # `tasks.py analytics` writes; a relative path is taken from the project folder.
 STATISTICS_STATE_PATH = "state/analytics"
+# Where `tasks.py analytics` learns the site's addresses (the only paths it ever names): a built folder,
+# a sitemap.xml or its URL; "" = output/ when it holds a build, else the production site's sitemap.
+ANALYTICS_SITE = ""
+# Production (publishconf.py) turns this on: nothing of a draft, hidden or future post is written (plugins/embargo).
+EMBARGO = False

@@ -44,6 +44,22 @@ def content_options(func):
     return wrapper
 
 
+# The variables of the live addresses (dorpsplein/production.py checks their values): every production job maps them.
+ADDRESS_VARIABLES = ("DORPSPLEIN_SITEURL", "DORPSPLEIN_FORMS_URL")
+
+
+def ci_environment(*names: str, when: str | None = None, unless: str | None = None):
+    """Declare the DORPSPLEIN_* variables a CI job that runs this command must pass to it: always, only
+    with the flag `when`, or not with the flag `unless`. tests/publish/test_workflows.py reads every
+    workflow and fails when a command it runs lacks one of them."""
+
+    def declare(command: click.Command) -> click.Command:
+        command.ci_environment = (names, when, unless)
+        return command
+
+    return declare
+
+
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="dorpsplein")
 @click.option("-v", "--verbose", is_flag=True, help="Show what Pelican is doing.")
@@ -58,6 +74,7 @@ def cli(verbose):
                         format="%(levelname)s: %(message)s", force=True)
 
 
+@ci_environment(*ADDRESS_VARIABLES, when="production")
 @cli.command()
 @click.option("--production", is_flag=True,
               help="Use publishconf.py; any warning fails the build and leaves output/ as it was.")
@@ -71,9 +88,12 @@ def build(production, content, output):
       python tasks.py build --content ~/andere-site --output /tmp/site
     """
     from dorpsplein.build import build as build_site
+    from dorpsplein.production import check_release, check_settings
 
     settings = load_settings(production=production, content=content, output=output)
-    result = build_site(settings, strict=production)
+    if production:
+        check_settings(settings)
+    result = build_site(settings, strict=production, release_check=check_release if production else None)
     click.echo(f"Built {'production' if production else 'development'} site in {result.output}"
                + (f" with {len(result.warnings)} warning(s)" if result.warnings else ""))
 
@@ -81,24 +101,31 @@ def build(production, content, output):
 @cli.command()
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
               help="Port on 127.0.0.1 to serve the preview on.")
+@click.option("--forms-port", default=8001, show_default=True, type=click.IntRange(1, 65535),
+              help="Port of the forms service that serve starts and passes /formulieren/ to.")
 @content_options
-def serve(port, content, output):
+def serve(port, forms_port, content, output):
     """Build, serve the site on http://127.0.0.1:8000 and rebuild on every change.
+
+    As in production, the forms service answers under /formulieren/ of the same address: serve
+    starts it (development settings: e-mails are printed unless DORPSPLEIN_SMTP_URL is set).
 
     \b
     Example:
       python tasks.py serve --port 8080
     """
     from dorpsplein.build import build as build_site
-    from dorpsplein.serve import start_server, watch_and_rebuild
+    from dorpsplein.serve import start_forms_service, start_server, watch_and_rebuild
+
+    preview = {"SITEURL": "", "PREVIEW_URL": f"http://127.0.0.1:{port}"}
 
     def preview_settings():
-        return load_settings(content=content, output=output,
-                             extra={"SITEURL": "", "PREVIEW_URL": f"http://127.0.0.1:{port}"})
+        return load_settings(content=content, output=output, extra=preview)
 
     settings = preview_settings()
     build_site(settings)
-    start_server(Path(settings["OUTPUT_PATH"]), port)
+    start_server(Path(settings["OUTPUT_PATH"]), port, forms_port=forms_port)
+    click.echo(start_forms_service(forms_port, preview)[1])
     click.echo(f"Serving the preview on http://127.0.0.1:{port}/ (Ctrl+C stops)")
 
     def rebuild(changed):
@@ -158,15 +185,21 @@ def new(title, category, tags, date, publish, content):
 @cli.command()
 @click.option("--content", type=click.Path(file_okay=False, path_type=Path),
               help="Content folder to check (default: content/).")
-def check(content):
+@click.option("--built", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Check the links of this built site instead: each link to our own site must reach a file in it.")
+def check(content, built):
     """Check the content for mistakes: one line per problem, exit 1 on errors.
 
-    Lines read `file:line: error|warning: message`.
+    Lines read `file:line: error|warning: message`. With --built, the links of a built site
+    instead: one `page: link` line per link to a page or file the site does not have.
 
     \b
     Example:
       python tasks.py check
+      python tasks.py check --built output
     """
+    if built is not None:
+        return _check_built(built)
     from dorpsplein.check import check_content
 
     problems = check_content(load_settings(content=content))
@@ -176,6 +209,24 @@ def check(content):
     warnings = len(problems) - errors
     click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
     if errors:
+        sys.exit(1)
+
+
+def _check_built(built: Path) -> None:
+    from dorpsplein.linkcheck import dead_links, own_addresses
+
+    # Development and production builds: links to the preview address and to SITEURL are ours.
+    settings = [load_settings()]
+    try:
+        settings.append(load_settings(production=True))
+    except DorpspleinError as exc:  # say why SITEURL's links are not judged, then check the rest
+        click.echo(f"warning: production settings not read ({exc}); links to SITEURL are not checked", err=True)
+    bases, forms = own_addresses(*settings)
+    dead = dead_links(built, bases, forms)
+    for link in dead:
+        click.echo(str(link))
+    click.echo(f"{len(dead)} dead link(s) in {built}", err=True)
+    if dead:
         sys.exit(1)
 
 
@@ -226,35 +277,58 @@ production_forms_option = click.option(
     help="Use publishconf.py; requires DORPSPLEIN_SECRET_KEY and DORPSPLEIN_SMTP_URL.")
 
 
+@ci_environment(*ADDRESS_VARIABLES, "DORPSPLEIN_SECRET_KEY", "DORPSPLEIN_SMTP_URL", "DORPSPLEIN_DATABASE_URL",
+                when="production")
 @forms.command("serve")
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(1, 65535),
-              help="Port on 127.0.0.1; in development FORMS_URL follows it.")
+              help="Port on 127.0.0.1 (`serve` and nginx pass /formulieren/ to it).")
 @production_forms_option
 def forms_serve(port, production):
-    """Run the forms service on http://127.0.0.1:8001 (the site's forms post to it).
+    """Run the forms service on 127.0.0.1:8001, answering under FORMS_URL's path (/formulieren/).
 
-    For development: without DORPSPLEIN_SMTP_URL the e-mails, with their links, are
-    printed here instead of sent. On a server, run it under a WSGI server instead
-    (dorpsplein/forms/README.md).
+    The site's pages reach it on their own origin: `serve` (which also starts it) and nginx
+    pass /formulieren/ to this port, and the links in e-mails point to FORMS_URL. For
+    development: without DORPSPLEIN_SMTP_URL the e-mails, with their links, are printed here
+    instead of sent. On a server, run it under a WSGI server instead (dorpsplein/forms/README.md).
 
     \b
     Example:
       python tasks.py forms serve --port 8001
     """
+    from dorpsplein.forms.config import path_of
     from dorpsplein.forms.service import build_app, listen
 
-    server = listen(build_app(production, port), port)
-    click.echo(f"Forms service on http://127.0.0.1:{port}/ (Ctrl+C stops)")
+    app = build_app(production)
+    server = listen(app, port)
+    path = path_of(app.extensions["dorpsplein_forms"].config.forms_url)
+    click.echo(f"Forms service on http://127.0.0.1:{port}{path}/ (Ctrl+C stops)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
 
 
+@forms.command("prune")
+def forms_prune():
+    """Delete personal data kept long enough (content/pages/privacy.md): sign-ups unconfirmed for
+    FORMS_PRUNE_DAYS, addresses unsubscribed for FORMS_UNSUBSCRIBED_RETENTION_DAYS and contact messages
+    older than FORMS_CONTACT_RETENTION_DAYS. Runs daily from deploy/systemd.
+
+    \b
+    Example:
+      python tasks.py forms prune
+    """
+    from dorpsplein.forms.service import prune_personal_data
+
+    removed = prune_personal_data()
+    click.echo("Deleted " + ", ".join(f"{number} {kind}" for kind, number in removed.items()))
+
+
 @forms.command("resend")
 @production_forms_option
 def forms_resend(production):
-    """Mail the contact messages whose e-mail to CONTACT_EMAIL failed before; exit 1 if some still fail.
+    """Send what waits in the outbox now, without waiting for its retry time (contact messages to
+    CONTACT_EMAIL, sign-up e-mails); the service's worker does this by itself. Exit 1 if some still fail.
 
     \b
     Example:
@@ -262,10 +336,38 @@ def forms_resend(production):
     """
     from dorpsplein.forms.service import resend_contact_messages
 
-    sent, unmailed = resend_contact_messages(production)
-    click.echo(f"Sent {sent} contact message(s); {unmailed} still unmailed")
-    if unmailed:
+    sent, failed, failures = resend_contact_messages(production)
+    for failure in failures:
+        click.echo(f"Not sent: {failure}", err=True)
+    click.echo(f"Sent {sent} e-mail(s) from the outbox; {failed} not sent")
+    if failed:
         sys.exit(1)
+
+
+@cli.group()
+def db():
+    """The database of the forms service and the newsletter (DORPSPLEIN_DATABASE_URL).
+
+    \b
+    Example:
+      python tasks.py db upgrade
+    """
+
+
+@db.command("upgrade")
+def db_upgrade():
+    """Create the database or bring its schema to the newest revision (every command does this too).
+
+    Run it on a server after updating, before restarting the forms service.
+
+    \b
+    Example:
+      DORPSPLEIN_DATABASE_URL=postgresql+psycopg://dorpsplein@db/dorpsplein python tasks.py db upgrade
+    """
+    from dorpsplein.db.database import head_revision, migrate_database
+
+    _engine, before = migrate_database()
+    click.echo(f"Database at revision {head_revision()} (was {before or 'empty'})")
 
 
 @cli.group()
@@ -330,10 +432,31 @@ def subscribers_prune(days):
     Example:
       python tasks.py newsletter subscribers prune
     """
-    from dorpsplein.forms.service import prune
+    from dorpsplein.forms.service import prune_unconfirmed_signups
 
-    deleted, days = prune(days)
+    deleted, days = prune_unconfirmed_signups(days)
     click.echo(f"Deleted {deleted} sign-up(s) left unconfirmed for more than {days} days")
+
+
+@newsletter_subscribers.command("forget")
+@click.argument("email")
+def subscribers_forget(email):
+    """Erase every trace of a person (AVG right to erasure): subscriptions on every list, deliveries,
+    pending sign-ups and contact messages; prints what was removed. Letter case does not matter.
+
+    \b
+    Example:
+      python tasks.py newsletter subscribers forget j.jansen@voorbeeld.nl
+    """
+    from dorpsplein.forms.service import forget_person
+
+    removed = forget_person(email)
+    if not any(removed.values()):
+        click.echo(f"Nothing stored about {email}")
+        return
+    click.echo(f"Forgot {email}:")
+    for kind, number in removed.items():
+        click.echo(f"  {kind}: {number}")
 
 
 @newsletter_subscribers.command("add")
@@ -390,6 +513,8 @@ def subscribers_remove(email, list_name):
     click.echo(f"Removed {email} from {', '.join(removed)}")
 
 
+@ci_environment(*ADDRESS_VARIABLES, "DORPSPLEIN_SMTP_URL", "DORPSPLEIN_SECRET_KEY", "DORPSPLEIN_DATABASE_URL",
+                when="production")
 @newsletter.command("send")
 @click.option("--list", "list_name", default="extern", show_default=True, help="The list to send to.")
 @click.option("--period", help="Edition to send, e.g. 2026-11 (default: the newest one built).")
@@ -418,7 +543,7 @@ def newsletter_send(list_name, period, file, dry_run, production, output):
     settings = load_settings(production=production, output=output)
     with Progress(transient=True) as bar:
         task = bar.add_task("Versturen", total=None)
-        edition, report = send(settings, list_name, period, file, dry_run,
+        edition, report = send(settings, list_name, period, file, dry_run, production=production,
                                progress=lambda done, total: bar.update(task, completed=done, total=total))
     for line in summary_lines(edition, report):
         click.echo(line)
@@ -455,6 +580,7 @@ def _print_social(table, lines=()):
     console.print(table)
 
 
+@ci_environment("DORPSPLEIN_MASTODON_TOKEN", "DORPSPLEIN_BLUESKY_PASSWORD", unless="dry_run")
 @social.command("push")
 @click.option("--feed", help="JSON Feed to read: a path or the live site's URL (default: output/feeds/all.json).")
 @_social_network_option
@@ -551,6 +677,7 @@ def social_follow(network):
         sys.exit(1)
 
 
+@ci_environment(*ADDRESS_VARIABLES, "DORPSPLEIN_PUBLISH_TARGETS", "DORPSPLEIN_PUBLISH_TARGET")
 @cli.command("publish")
 @click.option("--target", help="A name from PUBLISH_TARGETS (default: PUBLISH_TARGET).")
 @click.option("--dry-run", is_flag=True, help="Check, build and compress, then list what would change; send nothing.")

@@ -105,7 +105,7 @@ def run(edition, settings, folder: Path, n: int, close_each: bool) -> float:
     config = load_send_config({**settings, "NEWSLETTER_RATE_PER_SECOND": 0}, environ)
     config = replace(config, reconnects=0, messages_per_connection=1 if close_each else 0)
     started = time.perf_counter()
-    report = send_edition(edition, engine, config, database_url=url)
+    report = send_edition(edition, engine, config)
     elapsed = time.perf_counter() - started
     server.kill()
     server.wait()

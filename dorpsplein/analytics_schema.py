@@ -7,6 +7,13 @@ periodic overviews. Only aggregates live here: no IP address, user agent or visi
 `validate_month` checks a document against it without needing the jsonschema package at run
 time (it understands the subset of keywords the schema uses). Bump `VERSION` on any change a
 reader would notice, and keep readers accepting older versions they know.
+
+Nothing a visitor typed is published: a path is listed by name (in pages, posts and 404s) only
+when it exists on the site (the analysis is given the site's addresses) and passes
+`publishable_path`: no query string, no e-mail address, no run of six or more digits, nothing
+that looks like a token, nothing under the forms service. Everything else is counted without a
+name: "other" is the month's page views (or 404 total) minus the listed ones. Version 1 files,
+written before this rule, are read through `upgrade_month`, which applies it.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from .errors import DorpspleinError
 from .files import write_json_atomically
 
 SCHEMA_ID = "dorpsplein/analytics-month"
-VERSION = 1
+VERSION = 2  # 2: only publishable paths of pages that exist (1: every path as requested)
 MONTH_FILE = re.compile(r"^(\d{4})-(\d{2})\.json$")
 
 # Referrer classes, device types and traffic classes, with the Dutch labels the site shows.
@@ -33,6 +40,24 @@ OTHER_FEED_READERS = "Overige feedlezers"
 _COUNT = {"type": "integer", "minimum": 0}
 _COUNTS = {"type": "object", "additionalProperties": _COUNT}
 _DAY = r"^\d{4}-\d{2}-\d{2}$"
+
+# A path that may be published by name. One regular expression (ECMA-262 and Python alike), so the
+# schema, the counting and the reader of old files apply the same rule:
+FORMS_PREFIXES = ("formulieren", "afmelden", "bevestigen", "aanmelden")  # the forms service's addresses
+_SEGMENT = r"(?:[0-9]{0,5}[a-z._~-])*[0-9]{0,5}"  # lower-case letters, digits, . _ ~ -; digit runs ≤ 5
+PUBLISHABLE_PATH = (
+    r"^(?=/.{0,199}$)(?!.*//)"                           # at most 200 characters, no empty segment
+    rf"/(?!(?:{'|'.join(FORMS_PREFIXES)})(?:/|$))"       # nothing of the forms service (tokens live there)
+    r"(?!(?:[^/]*/)*(?=[^/-]*[0-9])[^/-]{16,}(?:/|$))"   # no segment of 16+ characters with a digit and no
+                                                         # hyphen (a token; slugs have hyphens)
+    rf"(?:{_SEGMENT}/)*{_SEGMENT}$")                     # so no ?, @, %, space, <, upper case or 6+ digits
+_PUBLISHABLE = re.compile(PUBLISHABLE_PATH)
+_PATH_COUNTS = {"type": "object", "additionalProperties": False, "patternProperties": {PUBLISHABLE_PATH: _COUNT}}
+
+
+def publishable_path(path: str) -> bool:
+    """Whether `path` (decoded, without query) may be shown by name; see the module docstring."""
+    return bool(_PUBLISHABLE.match(path))
 
 MONTH_SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -84,9 +109,12 @@ MONTH_SCHEMA = {
             "properties": {"search": _COUNTS, "social": _COUNTS, "newsletter": _COUNT,
                            "other_sites": _COUNTS, "direct": _COUNT},
         },
-        "pages": {"description": "Page views by people per HTML page path.", **_COUNTS},
-        "posts": {"description": "The part of pages that are blog posts.", **_COUNTS},
-        "not_found": {"description": "404s hit by people, per path (the most frequent ones).", **_COUNTS},
+        "pages": {"description": "Page views by people per HTML page path that exists on the site and is "
+                                 "publishable; the rest of the page views are 'other'.", **_PATH_COUNTS},
+        "posts": {"description": "The part of pages that are blog posts.", **_PATH_COUNTS},
+        "not_found": {"description": "404s hit by people, per path of the site (the most frequent ones); the "
+                                     "rest of not_found_total, paths that never existed included, is 'other'.",
+                      **_PATH_COUNTS},
         "not_found_total": _COUNT,
         "feed_subscribers": {
             "description": "Per aggregator, per day: the highest subscriber count it reported.",
@@ -159,6 +187,24 @@ def month_problems(data) -> list[str]:
     return list(_problems(data, MONTH_SCHEMA, "month"))
 
 
+def upgrade_month(data):
+    """A version 1 month in the current shape, with the publishing rule applied: pages and posts keep
+    the publishable paths (they were served, so they existed), 404 paths become 'other' (they did not
+    exist). Anything else is returned as it is, for validation to judge."""
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA_ID or data.get("version") != 1:
+        return data
+    data = {**data, "version": VERSION, "not_found": {}}
+    for key in ("pages", "posts"):
+        if isinstance(data.get(key), dict):
+            data[key] = {path: n for path, n in data[key].items() if publishable_path(path)}
+    return data
+
+
+def listed_and_other(counts: dict[str, int], total: int) -> tuple[dict[str, int], int]:
+    """(the paths listed by name, the count of everything else) of pages or 404s."""
+    return counts, max(0, total - sum(counts.values()))
+
+
 def validate_month(data, source: str = "analytics month") -> dict:
     problems = month_problems(data)
     if problems:
@@ -181,7 +227,7 @@ def load_month(path: Path) -> dict:
         raise DorpspleinError(f"{path}: cannot read: {exc.strerror}") from None
     except ValueError as exc:
         raise DorpspleinError(f"{path}: not valid JSON: {exc}") from None
-    return validate_month(data, str(path))
+    return validate_month(upgrade_month(data), str(path))
 
 
 def load_months(state_dir: Path) -> dict[str, dict]:

@@ -7,6 +7,7 @@ the site once into a temporary folder to know which site-relative links exist.
 
 from __future__ import annotations
 
+import ast
 import difflib
 import fnmatch
 import glob
@@ -21,9 +22,10 @@ from pelican.utils import get_date
 from .build import build
 from .check_addresses import check_address_changes, check_aliases, check_slug, published_slugs
 from .errors import DorpspleinError
+from .images import parse_image
 from .metadata import KNOWN_KEYS, STATUSES, parse_yes_no
 from .new_post import post_slug
-from .settings import load_settings
+from .settings import load_settings, settings_file
 from .source import SourceFile, read_source
 
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mkd", ".mdown"}
@@ -107,6 +109,7 @@ def check_content(settings: dict) -> list[Problem]:
     output_files = _built_site(settings, report.files_in_error, report)
     for source in sources:
         _check_body(source, settings, output_files, report)
+    _check_configured_links(settings, output_files, report)
     return sorted(set(report.problems))
 
 
@@ -163,13 +166,18 @@ def _check_metadata(source: SourceFile, article: bool, settings: dict, report: _
 
     image = meta.get("image")
     if image:
-        # Image is a path from the content folder, e.g. images/brug.jpg
-        target = _local_file(image.value, source.path, settings, relative_to=Path(settings["PATH"]))
-        if target is not None and not target.is_file():
-            report.error(path, image.line, f"image file {image.value!r} not found")
+        _check_image_file(source, image, settings, report)
         alt = meta.get("image_alt")
         if alt is None or not alt.value:
             report.error(path, image.line, "Image without Image_alt: describe the image for people who cannot see it")
+
+
+def _check_image_file(source: SourceFile, image, settings: dict, report: _Report) -> None:
+    """The file an `Image` names, read the way the build reads it (dorpsplein/images.py), must exist."""
+    root = Path(settings["PATH"])
+    ref = parse_image(image.value, source.path.relative_to(root).as_posix())
+    if ref is not None and ref.source is not None and not (root / ref.source).is_file():
+        report.error(source.path, image.line, f"image file {image.value!r} not found")
 
 
 def _naive(value):
@@ -275,6 +283,41 @@ def _check_body(source: SourceFile, settings: dict, files, report: _Report) -> N
             targets.append(match["target"])
         for target in targets:
             _check_target(source, number, target, settings, files, report)
+
+
+# Settings whose links the theme shows only when the page exists (plugins/whole_site), and where.
+CONFIGURED_LINKS = {"MENUITEMS": "the header", "FOOTER_LINKS": "the footer"}
+
+
+def _setting_lines(path: Path) -> dict[tuple[str, int], int]:
+    """(setting, index) → line of that entry of a list setting in the settings file."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return {}
+    lines = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.List | ast.Tuple):
+            for target in node.targets:
+                if isinstance(target, ast.Name) and target.id in CONFIGURED_LINKS:
+                    lines.update({(target.id, i): item.lineno for i, item in enumerate(node.value.elts)})
+    return lines
+
+
+def _check_configured_links(settings: dict, files: set[str] | None, report: _Report) -> None:
+    """A header or footer link to a page this content folder does not have: the theme leaves it out; say so."""
+    if files is None:
+        return
+    conf = settings_file()
+    lines = _setting_lines(conf)
+    for name, where in CONFIGURED_LINKS.items():
+        for index, (title, link) in enumerate(settings.get(name) or ()):
+            parsed = urlsplit(link)
+            if parsed.scheme or parsed.netloc or _site_has(parsed.path, files):
+                continue
+            report.warning(conf, lines.get((name, index), 1),
+                           f"{name} links {title!r} to {link}, a page this site does not have; "
+                           f"{where} leaves it out (add the page or remove the link)")
 
 
 def check(content: str | None = None) -> list[Problem]:

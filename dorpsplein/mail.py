@@ -14,12 +14,15 @@ from __future__ import annotations
 import ipaddress
 import logging
 import os
+import re
 import smtplib
 import ssl
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from email import policy
 from email.message import EmailMessage
+from email.parser import BytesHeaderParser
 from urllib.parse import unquote, urlsplit
 
 from .errors import DorpspleinError
@@ -32,6 +35,70 @@ DEFAULT_PORTS = {"smtp": 587, "smtps": 465}
 
 class MailError(DorpspleinError):
     """The message could not be handed to the SMTP server."""
+
+
+class HeaderError(MailError):
+    """A header would not say what it was built from (a line break or an encoded word got in): not sent."""
+
+
+# --- headers, safe by construction ----------------------------------------------------------------
+# Python 3.11.7's email package decodes RFC 2047 encoded words in a header value and then writes a
+# decoded line break unencoded (CVE-2024-6923; `verify_generated_headers` does not exist there).
+# So: a one-line value may hold no encoded word and no line break of any kind (every separator
+# str.splitlines knows), and every message is parsed back before it is sent and compared with the
+# values it was built from.
+
+LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")  # str.splitlines' separators
+ENCODED_WORD = re.compile(r"=\?[^?\s]*\?[bBqQ]\?[^?\s]*\?=")
+_MIME_HEADERS = {"mime-version", "content-type", "content-transfer-encoding"}
+
+
+def one_line_problem(value: str) -> str | None:
+    """Why `value` cannot go into a one-line header field, or None."""
+    if any(ch in LINE_BREAKS for ch in value):
+        return "a line break"
+    if ENCODED_WORD.search(value):
+        return "an RFC 2047 encoded word (=?…?=)"
+    return None
+
+
+def parsed_headers(data: bytes) -> list[tuple[str, str]]:
+    """The header fields of a message on the wire as a receiving server reads them: (lower-case name, value)."""
+    parsed = BytesHeaderParser(policy=policy.default).parsebytes(data)
+    return [(name.lower(), str(value)) for name, value in parsed.items()]
+
+
+def check_headers(data: bytes, expected: Mapping[str, str], also_allowed: frozenset[str] = frozenset()) -> None:
+    """Every header of `data` is one of `expected` with exactly that value (once), or one of `also_allowed`
+    (MIME headers, headers the caller wrote itself); otherwise a HeaderError naming the field."""
+    wanted = {name.lower(): value for name, value in expected.items()}
+    seen: dict[str, str] = {}
+    for name, value in parsed_headers(data):
+        if name in wanted:
+            if name in seen:
+                raise HeaderError(f"{name}: the header appears twice in the message; not sent")
+            seen[name] = value
+        elif name not in also_allowed:
+            raise HeaderError(f"{name}: an unexpected header in the message (injected?); not sent")
+    for name, value in wanted.items():
+        if seen.get(name) != value:
+            raise HeaderError(f"{name}: the header as sent ({seen.get(name)!r}) differs from its value "
+                              f"({value!r}); not sent")
+
+
+def checked_message(message: EmailMessage, expected: Mapping[str, str]) -> EmailMessage:
+    """`message` after proving that its headers, serialised and parsed back, are exactly `expected`
+    (names → the values they were built from) plus its MIME headers; a HeaderError otherwise."""
+    for name, value in expected.items():
+        problem = one_line_problem(value)
+        if problem:
+            raise HeaderError(f"{name.lower()}: the value contains {problem}; not sent")
+    try:
+        data = message.as_bytes(policy=policy.SMTP)
+    except (ValueError, TypeError) as exc:  # what the email package refuses itself
+        raise HeaderError(f"cannot write the message: {exc}") from None
+    check_headers(data, expected, frozenset(_MIME_HEADERS))
+    return message
 
 
 @dataclass(frozen=True)

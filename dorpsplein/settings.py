@@ -10,6 +10,7 @@ from pathlib import Path
 from pelican.settings import read_settings
 
 from .errors import DorpspleinError
+from .urls import site_forms_url
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "DORPSPLEIN_"
@@ -46,6 +47,8 @@ def env_overrides(known: dict, environ=os.environ) -> dict:
     for key, raw in environ.items():
         name = key[len(ENV_PREFIX):]
         if key.startswith(ENV_PREFIX) and name in known:
+            if raw == "" and not isinstance(known[name], bool):
+                continue  # CI passes an unset variable as "": the settings file's value stays
             overrides[name] = _coerce(name, raw, known[name])
     return overrides
 
@@ -79,6 +82,7 @@ def load_settings(
     if output is not None:
         override["OUTPUT_PATH"] = str(Path(output).resolve())
     override.update(extra or {})
-    if not override:
-        return base
-    return read_settings(str(path), override=override)
+    settings = read_settings(str(path), override=override) if override else base
+    # Derived after every override, so DORPSPLEIN_SITEURL moves the forms with the site.
+    settings["FORMS_URL"] = site_forms_url(settings)
+    return settings

@@ -17,11 +17,12 @@ class DayCounts:
     """Everything counted for one calendar day; the visitor hashes live here and nowhere else."""
 
     __slots__ = ("day", "visitors", "page_views", "requests", "link_previews", "status", "devices", "os",
-                 "referrers", "pages", "posts", "not_found", "subscribers", "visitor_hashes", "reader_hashes")
+                 "referrers", "pages", "posts", "not_found", "not_found_total", "subscribers", "visitor_hashes",
+                 "reader_hashes")
 
     def __init__(self, day: str):
         self.day = day
-        self.visitors = self.page_views = self.link_previews = 0
+        self.visitors = self.page_views = self.link_previews = self.not_found_total = 0
         self.requests = {"people": 0, "bots": 0, "feed_readers": 0}
         self.status: Counter = Counter()
         self.devices: Counter = Counter()
@@ -29,7 +30,7 @@ class DayCounts:
         self.referrers: Counter = Counter()  # (class, name or None)
         self.pages: Counter = Counter()
         self.posts: Counter = Counter()
-        self.not_found: Counter = Counter()
+        self.not_found: Counter = Counter()  # only paths of the site; not_found_total counts every 404
         self.subscribers: dict[str, int] = {}
         self.visitor_hashes: set[bytes] = set()
         self.reader_hashes: set[bytes] = set()
@@ -49,7 +50,7 @@ class DayCounts:
             else:
                 referrers[kind][name] = referrers[kind].get(name, 0) + count
         month["pages"], month["posts"] = dict(self.pages), dict(self.posts)
-        month["not_found"], month["not_found_total"] = dict(self.not_found), sum(self.not_found.values())
+        month["not_found"], month["not_found_total"] = dict(self.not_found), self.not_found_total
         subscribers = dict(self.subscribers)
         if self.reader_hashes:
             subscribers[OTHER_FEED_READERS] = subscribers.get(OTHER_FEED_READERS, 0) + len(self.reader_hashes)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
+from ..analytics_schema import publishable_path
 from .counters import DayCounts
 from .logfiles import LogFile, batches_from
 from .logline import TIMESTAMP_LENGTH, day_of, parse
@@ -29,11 +30,13 @@ _ASSET_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,8}$")
 
 @dataclass
 class SiteShape:
-    """What the site's addresses look like: which paths are posts and which are feeds."""
+    """What the site's addresses look like: which paths are posts and which are feeds, and which
+    paths exist (only those are counted by name; see analytics_schema; empty: none is)."""
 
     post: re.Pattern = re.compile(r"^/blog/\d{4}/\d{2}/[^/]+/$")
     feed: re.Pattern = re.compile(r"^/feeds?/|\.(?:xml|rss|atom)$|/feed\.json$")
     site_hosts: frozenset[str] = frozenset()
+    known_paths: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -67,14 +70,15 @@ class LineCounter:
             self._salts[day] = os.urandom(16)  # a fresh random salt per day, in memory only
         return counts
 
-    def request(self, request: bytes) -> tuple[bool, str, str, str]:
-        """(is a GET, kind, path, query) of a request line; paths are unquoted and lose 'index.html'."""
+    def request(self, request: bytes) -> tuple[bool, str, str | None, str]:
+        """(is a GET, kind, path, query) of a request line; the path is unquoted, loses 'index.html', and
+        is None unless it exists on the site and may be published (what a visitor typed never is)."""
         known = self._requests.get(request)
         if known is not None:
             return known
         parts = request.split(b" ")
         if len(parts) != 3 or not parts[1].startswith(b"/"):
-            known = (False, ASSET, "", "")  # garbage (TLS probes, '-') or a proxy probe: not our page
+            known = (False, ASSET, None, "")  # garbage (TLS probes, '-') or a proxy probe: not our page
         else:
             raw_path, _, raw_query = parts[1].decode("utf-8", "replace").partition("?")
             path = unquote(raw_path.split("#", 1)[0])
@@ -88,7 +92,8 @@ class LineCounter:
                 kind = PAGE
             else:
                 kind = ASSET
-            known = (parts[0] == b"GET", kind, path, raw_query)
+            listed = path if path in self.shape.known_paths and publishable_path(path) else None
+            known = (parts[0] == b"GET", kind, listed, raw_query)
         if len(self._requests) < _REQUEST_CACHE_LIMIT:
             self._requests[request] = known
         return known
@@ -145,12 +150,15 @@ class LineCounter:
                     else:  # one subscriber per distinct client (address + user agent) per day
                         current.reader_hashes.add(blake(ip + b"\n" + ua, key=salt, digest_size=16).digest())
                 elif status == b"404":
-                    current.not_found[path or "(geen pad)"] += 1
+                    current.not_found_total += 1
+                    if path is not None:
+                        current.not_found[path] += 1
                 elif is_get and path_kind in _PAGE_KINDS and status in _PAGE_STATUS:
                     current.page_views += 1
-                    current.pages[path] += 1
-                    if path_kind == POST:
-                        current.posts[path] += 1
+                    if path is not None:
+                        current.pages[path] += 1
+                        if path_kind == POST:
+                            current.posts[path] += 1
                     visitor = blake(ip + b"\n" + ua, key=salt, digest_size=16).digest()
                     if visitor not in current.visitor_hashes:  # the visitor's first page view today
                         current.visitor_hashes.add(visitor)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..analytics_schema import empty_month, load_month, month_path, save_month
+from ..errors import DorpspleinError
 from .counters import add_day, remove_day
 from .counting import LineCounter, SiteShape
 from .logfiles import LogFile, in_time_order, inspect
@@ -99,12 +100,21 @@ def analyse(paths: list[Path], state_dir: Path, shape: SiteShape | None = None,
     """Count the new lines of `paths` into `state_dir/YYYY-MM.json`; see the module docstring."""
     state_dir = Path(state_dir)
     unique = {Path(p).resolve(): p for p in paths}
-    logs = in_time_order([inspect(p) for p in unique])
+    report = RunReport()
+    logs, unreadable = [], []
+    for path in unique:  # an unreadable, truncated or corrupt file is skipped; the others still count
+        try:
+            logs.append(inspect(path))
+        except DorpspleinError as exc:
+            unreadable.append(str(exc))
+    if unreadable and not logs:
+        raise DorpspleinError("no log could be read: " + "; ".join(unreadable))
+    report.warnings += [f"{problem}: skipped, the other logs were counted" for problem in unreadable]
+    logs = in_time_order(logs)
     progress = load_progress(state_dir)
     if progress.pending:  # the previous run stopped between its commit point and its month files
         _write_months(state_dir, progress)
     reads, absent = _match_files(logs, progress.checkpoints)
-    report = RunReport()
 
     previous_day = progress.open_day
     stranded = [c for c in absent if c.open_offset is not None]

@@ -30,6 +30,7 @@ class LogFile:
     size: int           # bytes on disk (compressed size for .gz)
     fingerprint: str | None  # None for an empty file
     first_time: str | None   # sortable UTC time of the first line, when it parses
+    length: int | None = None  # uncompressed bytes of a .gz file (read to its end: it is whole)
 
 
 def _open(path: Path, compressed: bool):
@@ -51,20 +52,29 @@ def fingerprint(first_line: bytes) -> str:
 
 
 def inspect(path: Path) -> LogFile:
-    """Identity and first timestamp of a log file, or a DorpspleinError naming it."""
+    """Identity and first timestamp of a log file, or a DorpspleinError naming it.
+
+    A .gz file is read to its end here: one that is truncated or corrupt is refused as a whole
+    before any of its lines is counted (the caller skips it), and one read before is not read again.
+    """
     path = Path(path)
+    length = None
     try:
         stat = path.stat()
         compressed = is_gzip(path)
         with _open(path, compressed) as handle:
             first = handle.readline()
+            if compressed:
+                length = len(first)
+                while chunk := handle.read(READ_CHUNK):
+                    length += len(chunk)
     except (OSError, EOFError, zlib.error) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise DorpspleinError(f"{path}: cannot read log: {reason}") from None
     match = COMBINED.match(first.rstrip(b"\r\n")) if first else None
     return LogFile(path=path.resolve(), compressed=compressed, device=stat.st_dev, inode=stat.st_ino,
                    size=stat.st_size, fingerprint=fingerprint(first) if first else None,
-                   first_time=sort_key(match[2]) if match else None)
+                   first_time=sort_key(match[2]) if match else None, length=length)
 
 
 def in_time_order(files: list[LogFile]) -> list[LogFile]:
@@ -78,6 +88,8 @@ def batches_from(log: LogFile, offset: int) -> Iterator[list[bytes]]:
     In a plain file a last line without newline is still being written: it is left for the next
     run. In a .gz file the last line is complete.
     """
+    if log.length is not None and offset >= log.length:
+        return  # a .gz file read to its end before
     try:
         with _open(log.path, log.compressed) as handle:
             if offset:

@@ -10,7 +10,7 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ..analytics_schema import month_problems
+from ..analytics_schema import month_problems, upgrade_month
 from ..errors import DorpspleinError
 from ..files import write_json_atomically
 
@@ -50,7 +50,9 @@ def load_progress(state_dir: Path) -> Progress:
         if data.get("version") != PROGRESS_VERSION:
             raise ValueError(f"unknown version {data.get('version')!r}")
         checkpoints = [Checkpoint(**item) for item in data["files"]]
-        pending = data.get("pending") or {}
+        # written by an older version: the same publishing rule as for month files
+        pending = {key: upgrade_month(month) for key, month in (data.get("pending") or {}).items()}
+        data["open_counts"] = upgrade_month(data.get("open_counts"))
         for counts in [data.get("open_counts"), *pending.values()]:
             if counts is not None and month_problems(counts):
                 raise ValueError("; ".join(month_problems(counts)[:3]))

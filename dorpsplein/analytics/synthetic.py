@@ -81,6 +81,7 @@ class Truth:
     devices: Counter = field(default_factory=Counter)
     referrers: Counter = field(default_factory=Counter)  # (class, name)
     posts: Counter = field(default_factory=Counter)
+    pages: Counter = field(default_factory=Counter)
     not_found: Counter = field(default_factory=Counter)
     subscribers: dict = field(default_factory=dict)  # aggregator → day → max
     malformed: int = 0
@@ -151,6 +152,7 @@ class Generator:
                     ref = referrer if first else SITE + "/"
                     emit(at(t), f"GET {path}{query if first else ''} HTTP/2.0", status, ref, ua, "people")
                     counts["page_views"] += 1
+                    truth.pages[path] += 1
                     if path in self.posts:
                         truth.posts[path] += 1
                     if (ip, ua) not in seen:

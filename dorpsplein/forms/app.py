@@ -12,16 +12,17 @@ from pathlib import Path
 
 from flask import Flask, current_app, render_template, request
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from jinja2 import ChoiceLoader, FileSystemLoader
 from sqlalchemy import Engine
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from ..db.database import open_database
 from ..mail import send_message
-from ..subscribers import open_database
 from .config import FormsConfig, origin_of
-from .ratelimit import STORAGE_URI
+from .outbox import Outbox
+from .queued_mail import compose
+from .ratelimit import STORAGE_URI, remote_key
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ class FormsState:
     engine: Engine
     send: Callable[[EmailMessage], None]
     clock: Callable[[], datetime]
+    outbox: Outbox  # every e-mail leaves through it, sent by its worker thread
 
 
 def state() -> FormsState:
@@ -107,8 +109,9 @@ def _security_headers(config: FormsConfig):
 
 def create_app(config: FormsConfig, engine: Engine | None = None,
                send: Callable[[EmailMessage], None] | None = None,
-               clock: Callable[[], datetime] | None = None) -> Flask:
-    """The service. `engine`, `send` and `clock` default to the configured database, SMTP and real time."""
+               clock: Callable[[], datetime] | None = None, outbox_worker: bool = True) -> Flask:
+    """The service. `engine`, `send` and `clock` default to the configured database, SMTP and real time;
+    the outbox worker thread starts with it unless `outbox_worker` is False."""
     from .views import register_views
 
     app = Flask(__name__)
@@ -121,14 +124,14 @@ def create_app(config: FormsConfig, engine: Engine | None = None,
                                 x_host=config.proxy_count)
     if send is None:
         send = functools.partial(send_message, config.smtp) if config.smtp else log_instead_of_sending
-    app.extensions["dorpsplein_forms"] = FormsState(
-        config=config,
-        engine=engine or open_database(config.database_url),
-        send=send,
-        clock=clock or (lambda: datetime.now(UTC)),
-    )
+    engine = engine or open_database(config.database_url)
+    clock = clock or (lambda: datetime.now(UTC))
+    outbox = Outbox(engine, send, clock, functools.partial(compose, config))
+    app.extensions["dorpsplein_forms"] = FormsState(config=config, engine=engine, send=send, clock=clock, outbox=outbox)
+    if outbox_worker:
+        outbox.start()
     # In memory, per process: enough for one service process; see README for several workers.
-    limiter = Limiter(get_remote_address, app=app, storage_uri=STORAGE_URI, headers_enabled=True,
+    limiter = Limiter(remote_key, app=app, storage_uri=STORAGE_URI, headers_enabled=True,
                       strategy="moving-window")
     app.after_request(_security_headers(config))
 

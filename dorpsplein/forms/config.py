@@ -13,10 +13,12 @@ from urllib.parse import urlsplit
 
 from limits import parse_many
 
+from ..db.database import database_url
 from ..errors import DorpspleinError
 from ..mail import SmtpConfig, smtp_config_from_env
 from ..settings import ROOT
-from ..subscribers import database_url
+from ..unsubscribe_queue import queue_path
+from ..urls import forms_url as absolute_forms_url
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +60,9 @@ class FormsConfig:
     proxy_count: int
     theme_templates: Path
     template_settings: dict  # site settings the pages and the shared form partials use
+    unsubscribe_queue: Path = field(default_factory=queue_path)  # unsubscribes the database could not take yet
+    unsubscribe_wait: float = 5.0  # seconds a one-click unsubscribe waits for a busy database, then is queued
+    confirm_interval: timedelta = timedelta(hours=24)  # at most one sign-up e-mail per address this often
 
     @property
     def confirm_hours(self) -> int:
@@ -92,11 +97,16 @@ def _absolute(name: str, value: str) -> str:
     return value.rstrip("/")
 
 
+def path_of(url: str) -> str:
+    """The path the service answers under: `/formulieren` for https://site/formulieren, `` for a host of its own."""
+    return urlsplit(url).path.rstrip("/")
+
+
 def load_config(settings: Mapping, environ: Mapping[str, str] = os.environ, production: bool = False) -> FormsConfig:
     """Check every setting the service needs and say which one is wrong."""
     site_url = _absolute("SITEURL" if settings.get("SITEURL") else "PREVIEW_URL",
                          settings.get("SITEURL") or settings.get("PREVIEW_URL", ""))
-    forms_url = _absolute("FORMS_URL", settings.get("FORMS_URL") or "")
+    forms_url = _absolute("FORMS_URL", absolute_forms_url(settings))
     secret_key = _secret_key(environ, production)
     smtp = smtp_config_from_env(environ)
     if production and smtp is None:
@@ -122,9 +132,6 @@ def load_config(settings: Mapping, environ: Mapping[str, str] = os.environ, prod
     for name in ("CONTACT_EMAIL", "MAIL_FROM", "FORMS_CONSENT_VERSION", "FORMS_CONSENT_TEXT"):
         if not settings.get(name):
             raise DorpspleinError(f"{name}: the forms service needs this setting (see dorpsplein/forms/README.md)")
-    if production and not forms_url.startswith("https://"):
-        logger.warning("FORMS_URL is %s: the links in e-mails will point there; set DORPSPLEIN_FORMS_URL to the "
-                       "service's public https address", forms_url)
     return FormsConfig(
         production=production,
         site_url=site_url,
@@ -142,7 +149,10 @@ def load_config(settings: Mapping, environ: Mapping[str, str] = os.environ, prod
         rate_limit=rate_limit,
         confirm_max_age=timedelta(hours=int(settings.get("FORMS_CONFIRM_HOURS", 48))),
         prune_after=timedelta(days=int(settings.get("FORMS_PRUNE_DAYS", 7))),
+        confirm_interval=timedelta(hours=float(settings.get("FORMS_CONFIRM_INTERVAL_HOURS", 24))),
         proxy_count=int(settings.get("FORMS_PROXY_COUNT", 0)),
+        unsubscribe_queue=queue_path(environ),
+        unsubscribe_wait=float(settings.get("FORMS_UNSUBSCRIBE_WAIT_SECONDS", 5)),
         theme_templates=(ROOT / settings.get("THEME", "theme") / "templates").resolve(),
         template_settings={
             "SITENAME": settings.get("SITENAME", ""),

@@ -1,54 +1,61 @@
-"""Contact messages: stored first (nothing is lost when mail fails), then mailed to the community manager."""
+"""Contact messages: stored first (nothing is lost when mail fails), then mailed to the community manager
+through the outbox."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import datetime
-from email.message import EmailMessage
 
 from sqlalchemy import Engine, select
 
-from ..errors import DorpspleinError
-from ..subscribers import contact_messages
-from .config import FormsConfig
-from .emails import contact_email
+from ..db.identity import canonical_email
+from ..db.schema import contact_messages
+from ..db.schema import outbox as outbox_table
+from .outbox import Outbox, enqueue
+from .queued_mail import CONTACT
 
 logger = logging.getLogger(__name__)
 
-Send = Callable[[EmailMessage], None]
-
-
 def store_message(engine: Engine, values: dict, now: datetime) -> int:
     with engine.begin() as conn:
-        result = conn.execute(contact_messages.insert().values(
-            name=values["name"], email=values["email"], subject=values["subject"],
-            message=values["message"], received_at=now))
-        return result.inserted_primary_key[0]
+        return _insert(conn, values, now)
 
 
-def mail_message(engine: Engine, config: FormsConfig, send: Send, message_id: int, now: datetime) -> bool:
-    """Mail one stored message; True when sent. A failure is logged and the message stays unmailed."""
-    with engine.connect() as conn:
-        row = conn.execute(select(contact_messages).where(contact_messages.c.id == message_id)).one()
-    try:
-        send(contact_email(config, row.name, row.email, row.subject, row.message, row.received_at, row.id))
-    except DorpspleinError as exc:
-        logger.error("contact message %s stored but not mailed (python tasks.py forms resend): %s", row.id, exc)
-        return False
-    with engine.begin() as conn:
-        conn.execute(contact_messages.update().where(contact_messages.c.id == row.id).values(mailed_at=now))
-    return True
+def _insert(conn, values: dict, now: datetime) -> int:
+    result = conn.execute(contact_messages.insert().values(
+        name=values["name"], email=values["email"], subject=values["subject"], message=values["message"],
+        received_at=now))
+    return result.inserted_primary_key[0]
 
 
-def unmailed_message_ids(engine: Engine) -> list[int]:
-    query = select(contact_messages.c.id).where(contact_messages.c.mailed_at.is_(None)).order_by(contact_messages.c.id)
-    with engine.connect() as conn:
-        return list(conn.scalars(query))
+def receive_message(outbox: Outbox, values: dict, now: datetime) -> int:
+    """Store a message and queue the community manager's copy, in one transaction; returns its id."""
+    with outbox.engine.begin() as conn:
+        message_id = _insert(conn, values, now)
+        _queue(conn, message_id, values, now)
+    outbox.wake()
+    return message_id
 
 
-def resend_unmailed(engine: Engine, config: FormsConfig, send: Send, now: datetime) -> tuple[int, int]:
-    """Try again for every message whose mail failed; returns (sent, still unmailed)."""
-    ids = unmailed_message_ids(engine)
-    sent = sum(mail_message(engine, config, send, message_id, now) for message_id in ids)
-    return sent, len(ids) - sent
+def _queue(conn, message_id: int, values, received_at: datetime) -> None:
+    payload = {"id": message_id, "name": values["name"], "email": values["email"], "subject": values["subject"],
+               "message": values["message"], "at": received_at.isoformat()}
+    enqueue(conn, CONTACT, payload, canonical_email(values["email"]), received_at, contact_message_id=message_id)
+
+
+def unqueued_messages(conn) -> list:
+    """Messages neither mailed nor in the outbox (stored before the outbox existed)."""
+    queued = select(outbox_table.c.contact_message_id).where(outbox_table.c.contact_message_id.is_not(None))
+    return conn.execute(select(contact_messages)
+                        .where(contact_messages.c.mailed_at.is_(None), contact_messages.c.id.not_in(queued))
+                        .order_by(contact_messages.c.id)).all()
+
+
+def resend_unmailed(outbox: Outbox, failures: list[str] | None = None) -> tuple[int, int]:
+    """Send everything waiting in the outbox now (contact copies that failed, sign-up mails), backoff or not,
+    each on its own; returns (sent, not sent) and adds a line per failure to `failures`."""
+    with outbox.engine.begin() as conn:
+        for row in unqueued_messages(conn):
+            _queue(conn, row.id, row._mapping, row.received_at)
+    sent, failed = outbox.deliver_due(everything=True, failures=failures)
+    return sent, failed

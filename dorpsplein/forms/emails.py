@@ -1,7 +1,9 @@
 """The service's e-mails, in Dutch and as plain text: nothing a visitor typed can become markup.
 
 Visitor input only ever enters a header through `Address` (which quotes and encodes it) or as
-plain body text; validation has already refused line breaks in single-line fields.
+plain body text; validation has already refused line breaks and encoded words in single-line
+fields, and every message is parsed back and compared with the values it was built from before
+it leaves (`dorpsplein.mail.checked_message`).
 """
 
 from __future__ import annotations
@@ -12,21 +14,29 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from zoneinfo import ZoneInfo
 
+from ..mail import HeaderError, checked_message, one_line_problem
 from .config import FormsConfig
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
-def _message(config: FormsConfig, to: str | Address, subject: str, body: str, now: datetime) -> EmailMessage:
+def _message(config: FormsConfig, to: str, subject: str, body: str, now: datetime,
+             reply_to: Address | None = None) -> EmailMessage:
+    headers = {
+        "From": config.mail_from,
+        "To": to,
+        "Subject": subject,
+        "Date": format_datetime(now.astimezone(AMSTERDAM)),
+        "Message-ID": make_msgid(domain=config.mail_from.rpartition("@")[2].rstrip(">") or None),
+        "Auto-Submitted": "auto-generated",  # RFC 3834: no out-of-office replies to us
+    }
+    if reply_to is not None:
+        headers["Reply-To"] = str(reply_to)
     message = EmailMessage()
-    message["From"] = config.mail_from
-    message["To"] = to
-    message["Subject"] = subject
-    message["Date"] = format_datetime(now.astimezone(AMSTERDAM))
-    message["Message-ID"] = make_msgid(domain=config.mail_from.rpartition("@")[2].rstrip(">") or None)
-    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies to us
+    for name, value in headers.items():
+        message[name] = reply_to if name == "Reply-To" else value
     message.set_content(body)
-    return message
+    return checked_message(message, headers)
 
 
 def confirmation_email(config: FormsConfig, to: str, list_name: str, confirm_link: str, now: datetime) -> EmailMessage:
@@ -74,6 +84,10 @@ Met vriendelijke groet,
 def contact_email(config: FormsConfig, name: str, email: str, subject: str, message: str,
                   received_at: datetime, message_id: int) -> EmailMessage:
     """The community manager's copy; replying answers the visitor directly (Reply-To)."""
+    for field, value in (("name", name), ("email", email), ("subject", subject)):
+        problem = one_line_problem(value)  # also for messages stored before validation refused these
+        if problem:
+            raise HeaderError(f"{field}: contains {problem}; not sent")
     local, _, domain = email.partition("@")
     sender = Address(display_name=name, username=local, domain=domain)
     received = received_at.astimezone(AMSTERDAM).strftime("%d-%m-%Y %H:%M")
@@ -86,6 +100,4 @@ Ontvangen: {received} (bericht {message_id})
 
 {message}
 """
-    result = _message(config, config.contact_email, f"Contactformulier: {subject}", body, received_at)
-    result["Reply-To"] = sender
-    return result
+    return _message(config, config.contact_email, f"Contactformulier: {subject}", body, received_at, sender)

@@ -2,7 +2,10 @@
 
 Validators return the cleaned values and a dict field → message; an empty dict means valid.
 Text is NFC-normalised; control characters and bidirectional overrides (used to disguise text)
-are refused. Anything that passes is still escaped wherever it is shown.
+are refused. One-line fields (they go into mail headers) also refuse every line separator
+str.splitlines knows (U+2028 and U+2029 included) and RFC 2047 encoded words (`=?utf-8?q?…?=`),
+which the e-mail library would decode into header text. Anything that passes is still escaped
+wherever it is shown.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from collections.abc import Iterable, Mapping
 
 from email_validator import EmailNotValidError, validate_email
 
+from ..mail import ENCODED_WORD, LINE_BREAKS
 from ..subscribers import EMAIL_MAX_LENGTH
 
 NAME_MAX, SUBJECT_MAX, MESSAGE_MAX = 100, 150, 5000
@@ -28,7 +32,8 @@ def honeypot_filled(form: Mapping[str, str]) -> bool:
 
 def _bad_characters(value: str, allow_newlines: bool) -> bool:
     allowed = {"\n", "\r", "\t"} if allow_newlines else set()
-    return any((unicodedata.category(ch) == "Cc" and ch not in allowed) or ch in BIDI_CONTROLS for ch in value)
+    return any((unicodedata.category(ch) == "Cc" and ch not in allowed) or ch in BIDI_CONTROLS
+               or (not allow_newlines and ch in LINE_BREAKS) for ch in value)
 
 
 def clean_text(form: Mapping[str, str], field: str, label: str, max_length: int, errors: Errors,
@@ -42,12 +47,18 @@ def clean_text(form: Mapping[str, str], field: str, label: str, max_length: int,
         errors[field] = f"{label[0].upper()}{label[1:]} is te lang: {len(value)} tekens, maximaal {max_length}."
     elif _bad_characters(value, multiline):
         errors[field] = f"{label[0].upper()}{label[1:]} bevat onzichtbare stuurtekens. Typ de tekst opnieuw."
+    elif not multiline and ENCODED_WORD.search(value):
+        errors[field] = (f"{label[0].upper()}{label[1:]} bevat een code als =?utf-8?q?…?=. "
+                         "Typ de tekst zonder zo'n code.")
     return value
 
 
 def clean_email(form: Mapping[str, str], errors: Errors, field: str = "email") -> str:
     """A syntactically valid address in ASCII (our SMTP path does not do SMTPUTF8), lower case."""
     raw = form.get(field, "").strip()
+    if any(ch in LINE_BREAKS for ch in raw) or ENCODED_WORD.search(raw):
+        errors[field] = "Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl."
+        return raw
     if not raw:
         errors[field] = "Vul uw e-mailadres in."
         return raw

@@ -4,24 +4,28 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, request
+from flask import Blueprint, Flask, jsonify, request
 from flask_limiter import Limiter
 from sqlalchemy.exc import SQLAlchemyError
 
+from .. import unsubscribe_queue
+from ..db.database import schema_revision, waiting_at_most
+from ..db.identity import canonical_email
 from ..errors import DorpspleinError
 from ..subscribers import (
     CONFIRMED,
     PENDING,
     ConfirmOutcome,
-    add_pending,
     confirm,
-    schema_version,
+    sign_up,
     subscriber_by_key,
     unsubscribe,
 )
 from .app import error_page, from_the_site, render, state
-from .contact import mail_message, store_message
-from .emails import already_subscribed_email, confirmation_email
+from .config import path_of
+from .contact import receive_message
+from .outbox import enqueue
+from .queued_mail import ALREADY_SUBSCRIBED, CONFIRMATION
 from .tokens import InvalidToken, confirm_url, read_confirm_token, read_unsubscribe_token, unsubscribe_url
 from .validation import clean_contact, clean_signup, honeypot_filled
 
@@ -57,10 +61,12 @@ def _checked_confirmation(token: str):
 
 
 def register_views(app: Flask, limiter: Limiter) -> None:
+    """Every address under FORMS_URL's path (/formulieren on the site's origin), nothing outside it."""
     config = app.extensions["dorpsplein_forms"].config
     rate_limit = limiter.shared_limit(config.rate_limit, scope="forms")  # one budget per client for all forms
+    views = Blueprint("forms", __name__, url_prefix=path_of(config.forms_url) or None)
 
-    @app.post("/aanmelden")
+    @views.post("/aanmelden")
     @rate_limit
     @from_the_site
     def signup():
@@ -71,23 +77,29 @@ def register_views(app: Flask, limiter: Limiter) -> None:
         if errors:
             return render("aanmelden_fout.html", 422, form_values=values, form_errors=errors)
         now = state().clock()
-        subscriber = add_pending(state().engine, values["email"], values["list"], now)
-        if subscriber.status == CONFIRMED:
-            link = unsubscribe_url(config.forms_url, config.secret_key, subscriber.key)
-            message = already_subscribed_email(config, subscriber.email, subscriber.list_name, link, now)
-        else:
-            link = confirm_url(config.forms_url, config.secret_key, subscriber.key, subscriber.nonce,
-                               config.consent_version)
-            message = confirmation_email(config, subscriber.email, subscriber.list_name, link, now)
-        try:
-            state().send(message)
-        except DorpspleinError as exc:
-            logger.error("confirmation e-mail for subscriber %s not sent: %s", subscriber.key, exc)
-            return error_page(503, "E-mail niet verstuurd", "We konden u nu geen e-mail sturen. Probeer het over "
-                                                            "een paar minuten opnieuw.")
+
+        def queue_mail(conn, subscriber):
+            payload = {"to": subscriber.email, "list": subscriber.list_name, "at": now.isoformat()}
+            if subscriber.status == CONFIRMED:
+                kind, expires = ALREADY_SUBSCRIBED, None
+                payload["link"] = unsubscribe_url(config.forms_url, config.secret_key, subscriber.key)
+            else:
+                kind, expires = CONFIRMATION, now + config.confirm_max_age
+                payload["link"] = confirm_url(config.forms_url, config.secret_key, subscriber.key, subscriber.nonce,
+                                              config.consent_version)
+            enqueue(conn, kind, payload, canonical_email(subscriber.email), now, expires_at=expires)
+
+        # The row, the one-mail-per-interval claim and the queued e-mail: one transaction.
+        subscriber, mailed = sign_up(state().engine, values["email"], values["list"], now, config.confirm_interval,
+                                     queue_mail)
+        if mailed:
+            state().outbox.wake()
+        else:  # the same answer: nothing to learn from it
+            logger.info("sign-up of subscriber %s: e-mailed less than %s ago, not again", subscriber.key,
+                        config.confirm_interval)
         return render("aanmelden_bedankt.html")
 
-    @app.get("/bevestigen/<token>")
+    @views.get("/bevestigen/<token>")
     def confirm_page(token):
         data, subscriber, problem = _checked_confirmation(token)
         if problem:
@@ -95,7 +107,7 @@ def register_views(app: Flask, limiter: Limiter) -> None:
         return render("bevestigen.html", email=subscriber.email,
                       list_label=config.newsletter_lists.get(subscriber.list_name, subscriber.list_name))
 
-    @app.post("/bevestigen/<token>")
+    @views.post("/bevestigen/<token>")
     @from_the_site
     def confirm_subscription(token):
         data, subscriber, problem = _checked_confirmation(token)
@@ -110,7 +122,7 @@ def register_views(app: Flask, limiter: Limiter) -> None:
                                                                          data.key),
                       list_label=config.newsletter_lists.get(subscriber.list_name, subscriber.list_name))
 
-    @app.get("/afmelden/<token>")
+    @views.get("/afmelden/<token>")
     def unsubscribe_page(token):
         try:
             key = read_unsubscribe_token(config.secret_key, token)
@@ -122,7 +134,7 @@ def register_views(app: Flask, limiter: Limiter) -> None:
         return render("afmelden.html", already=done, list_label=label)
 
     # RFC 8058 one-click: mail providers POST here without cookies, login or Origin; so does our button.
-    @app.post("/afmelden/<token>")
+    @views.post("/afmelden/<token>")
     @limiter.exempt
     def unsubscribe_now(token):
         try:
@@ -131,10 +143,23 @@ def register_views(app: Flask, limiter: Limiter) -> None:
             return error_page(400, *BAD_LINK)
         if request.form.get("List-Unsubscribe") != ONE_CLICK:
             return error_page(400, "Afmelden niet gelukt", "Gebruik de knop 'Afmelden' op de vorige pagina.")
-        unsubscribe(state().engine, key, state().clock())
+        now = state().clock()
+        try:
+            unsubscribe(waiting_at_most(state().engine, config.unsubscribe_wait), key, now)
+        except SQLAlchemyError as exc:  # busy, full or gone: kept on disk, applied when the database is back
+            try:
+                unsubscribe_queue.append(config.unsubscribe_queue, key, now)
+            except OSError as error:
+                logger.error("unsubscribe lost: database (%s) and queue %s (%s) both failed",
+                             exc, config.unsubscribe_queue, error)
+                return error_page(503)
+            logger.warning("unsubscribe queued in %s: the database cannot take it now (%s)",
+                           config.unsubscribe_queue, exc)
+        else:
+            apply_queued_unsubscribes()
         return render("afgemeld.html")
 
-    @app.post("/contact")
+    @views.post("/contact")
     @rate_limit
     @from_the_site
     def contact():
@@ -145,16 +170,28 @@ def register_views(app: Flask, limiter: Limiter) -> None:
         if errors:
             return render("contact_fout.html", 422, form_values=values, form_errors=errors)
         now = state().clock()
-        message_id = store_message(state().engine, values, now)
-        mail_message(state().engine, config, state().send, message_id, now)
+        receive_message(state().outbox, values, now)
         return render("contact_bedankt.html", name=values["name"])
 
-    @app.get("/gezondheid")
+    @views.get("/gezondheid")
     @limiter.exempt
     def health():
         try:
-            version = schema_version(state().engine)
+            revision = schema_revision(state().engine)
+            apply_queued_unsubscribes()
         except SQLAlchemyError as exc:
             logger.error("health check: database unavailable: %s", exc)
             return jsonify(status="error", database="unavailable"), 503
-        return jsonify(status="ok", database="ok", schema_version=version)
+        return jsonify(status="ok", database="ok", schema_version=revision)
+
+    app.register_blueprint(views)
+
+
+def apply_queued_unsubscribes() -> None:
+    """The database takes writes again: empty the unsubscribe queue (logged, never fatal for the request)."""
+    path = state().config.unsubscribe_queue
+    if unsubscribe_queue.waiting(path):
+        try:
+            unsubscribe_queue.apply(path, state().engine, unsubscribe)
+        except DorpspleinError as exc:
+            logger.warning("%s", exc)

@@ -11,6 +11,7 @@ from pathlib import Path
 from ..errors import DorpspleinError
 from ..forms.config import SECRET_KEY_VARIABLE
 from ..mail import SmtpConfig, smtp_config_from_env
+from ..urls import forms_url as absolute_forms_url
 
 DKIM_KEY_VARIABLE = "DORPSPLEIN_DKIM_KEY_PATH"
 DKIM_SELECTOR_VARIABLE = "DORPSPLEIN_DKIM_SELECTOR"
@@ -37,6 +38,7 @@ class SendConfig:
     reconnects: int
     dkim: DkimKey | None
     messages_per_connection: int = 0  # 0: one connection for the whole mailing; some relays allow fewer
+    production: bool = False  # the mail is checked for development addresses before anything is sent
 
 
 def _dkim(environ: Mapping[str, str], domain: str) -> DkimKey | None:
@@ -55,7 +57,8 @@ def _dkim(environ: Mapping[str, str], domain: str) -> DkimKey | None:
     return DkimKey(selector, environ.get(DKIM_DOMAIN_VARIABLE, "").strip() or domain, key)
 
 
-def load_send_config(settings: Mapping, environ: Mapping[str, str] = os.environ, dry_run: bool = False) -> SendConfig:
+def load_send_config(settings: Mapping, environ: Mapping[str, str] = os.environ, dry_run: bool = False,
+                     production: bool = False) -> SendConfig:
     """Check everything before the first message; a dry run needs no SMTP server and no key."""
     mail_from = settings.get("MAIL_FROM") or ""
     address = parseaddr(mail_from)[1]
@@ -75,7 +78,7 @@ def load_send_config(settings: Mapping, environ: Mapping[str, str] = os.environ,
         raise DorpspleinError("NEWSLETTER_RATE_PER_SECOND: expected a number of messages per second") from None
     if rate < 0:
         raise DorpspleinError("NEWSLETTER_RATE_PER_SECOND: must be 0 (no limit) or more")
-    forms_url = (settings.get("FORMS_URL") or "").rstrip("/")
+    forms_url = absolute_forms_url(settings)
     if not forms_url.startswith(("http://", "https://")):
         raise DorpspleinError(f"FORMS_URL: expected the forms service's absolute address, got {forms_url!r}")
     return SendConfig(
@@ -83,4 +86,4 @@ def load_send_config(settings: Mapping, environ: Mapping[str, str] = os.environ,
         unsubscribe_mailto=settings.get("NEWSLETTER_UNSUBSCRIBE_MAILTO") or address,
         list_labels=dict(settings.get("NEWSLETTER_LISTS") or {}), rate_per_second=rate,
         reconnects=int(settings.get("NEWSLETTER_RECONNECTS", 3)), dkim=_dkim(environ, domain),
-        messages_per_connection=int(settings.get("NEWSLETTER_MESSAGES_PER_CONNECTION") or 0))
+        messages_per_connection=int(settings.get("NEWSLETTER_MESSAGES_PER_CONNECTION") or 0), production=production)

@@ -19,6 +19,7 @@ from urllib.parse import quote
 import dkim
 
 from ..forms.tokens import unsubscribe_url
+from ..mail import HeaderError, check_headers, one_line_problem
 from ..subscribers import Subscriber
 from .config import SendConfig
 from .edition import UNSUBSCRIBE_PLACEHOLDER, Edition
@@ -78,17 +79,27 @@ class MessageFactory:
         self.edition, self.config = edition, config
         label = config.list_labels.get(edition.list_name, edition.list_name)
         self.boundary = f"=_dorpsplein_{secrets.token_hex(12)}".encode("ascii")
+        # Built once per mailing, so checked once: no line break or encoded word in a value, and the
+        # headers parsed back are exactly these values (the email package decodes encoded words).
+        values = {"From": config.mail_from, "Subject": edition.subject,
+                  "List-Id": f"{label} <{edition.list_name}.{config.domain}>"}
+        for name, value in values.items():
+            if problem := one_line_problem(value):
+                raise HeaderError(f"{name.lower()}: {value!r} contains {problem}; nothing sent")
         self.constant = b"".join([
-            _fold("From", config.mail_from), _fold("Subject", edition.subject),
-            _fold("List-Id", f"{label} <{edition.list_name}.{config.domain}>"),
+            *(_fold(name, value) for name, value in values.items()),
             b"List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n", b"MIME-Version: 1.0\r\n",
             b'Content-Type: multipart/alternative; boundary="' + self.boundary + b'"\r\n'])
+        check_headers(self.constant + CRLF, values,
+                      frozenset({"list-unsubscribe-post", "mime-version", "content-type"}))
         self.text, self.html = Body(edition.text), Body(edition.html)
         self.mailto = f"mailto:{config.unsubscribe_mailto}?subject={quote('afmelden ' + edition.list_name)}"
 
     def build(self, subscriber: Subscriber, now: datetime) -> bytes:
         config, edition = self.config, self.edition
         link = unsubscribe_url(config.forms_url, config.secret_key or "", subscriber.key)
+        if problem := one_line_problem(subscriber.email):
+            raise HeaderError(f"to: the address of subscriber {subscriber.id} contains {problem}; not sent")
         to = (f"To: {subscriber.email}\r\n".encode("ascii") if subscriber.email.isascii()
               else _fold("To", subscriber.email))
         headers = b"".join([

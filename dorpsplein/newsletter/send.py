@@ -1,31 +1,33 @@
 """Sending one edition to one list, exactly once per subscriber, over one reused SMTP connection.
 
-For each subscriber: claim (a `sending` row, committed) → send → settle (`sent`, `deferred` or
-`failed`), committed in the same transaction as the next claim, so before the next send. A crash
-leaves at most the copy in flight as `sending`; the next run sends it again. That copy may then
-arrive twice only if the crash fell between the server's "250 OK" and our commit of `sent` (the
-unavoidable window of RFC 1047); both copies carry the same Message-ID.
+For each subscriber: claim (a `sending` row with this run as owner, committed) → send → settle
+(`sent`, `deferred` or `failed`), committed in the same transaction as the next claim, so before the
+next send. Runs at the same time share the list: a copy claimed by a live run is skipped (see
+`deliveries`). A crash leaves at most the copy in flight as `sending`; a later run takes it over as
+soon as it knows the crashed run is gone (same host) or the claim's lease ran out (another host), and
+a run that finds such claims at the end of its own list waits for them. That copy may then arrive
+twice only if the crash fell between the server's "250 OK" and our commit of `sent` (the unavoidable
+window of RFC 1047); both copies carry the same Message-ID.
 """
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
 import logging
 import smtplib
-import tempfile
 import time
 from collections.abc import Callable
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from email import message_from_bytes
+from email.policy import default
 from email.utils import parseaddr
-from pathlib import Path
 
 from sqlalchemy import Engine
 
 from ..errors import DorpspleinError
 from ..mail import MailError, smtp_connection
+from ..production import check_mail
 from . import deliveries
 from .config import SendConfig
 from .edition import Edition
@@ -43,7 +45,7 @@ class SendReport:
     sent: int = 0
     deferred: int = 0
     failed: int = 0
-    skipped: int = 0  # unsubscribed or settled by someone else meanwhile
+    skipped: int = 0  # unsubscribed meanwhile, or sent or being sent by another run
     dry_run: bool = False
     stopped: str | None = None  # why the run ended early (the server could not be reached)
     totals: dict[str, int] = field(default_factory=dict)  # every delivery row of the mailing, by status
@@ -71,18 +73,34 @@ class Pacer:
         self.next = max(self.next, now) + self.interval
 
 
-@contextmanager
-def mailing_lock(mailing: str, database_url: str):
-    """One sender per mailing and database on this machine: a second run waits for nothing, it stops."""
-    digest = hashlib.sha256(f"{database_url}\0{mailing}".encode()).hexdigest()[:16]
-    path = Path(tempfile.gettempdir()) / f"dorpsplein-newsletter-{digest}.lock"
-    with open(path, "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise DorpspleinError(f"mailing {mailing} is being sent by another run right now; wait for it to end") \
-                from None
-        yield  # the kernel releases the lock when the process ends, however it ends
+class LeftByOthers:
+    """The copies other runs had claimed when this run reached the end of its list, and are not sending.
+
+    A dead run's claim on this host is due at once; a claim of a run on another host when its lease
+    runs out (that run renews it while alive, so a live one settles it instead). Claims of live runs
+    on this host, and claims made after the first look, are theirs to finish.
+    """
+
+    def __init__(self, ledger: deliveries.Ledger, now, sleep=time.sleep):
+        self.ledger, self.now, self.sleep = ledger, now, sleep
+        self.waiting: set[tuple[int, str | None]] | None = None
+
+    def next_due(self) -> list[int]:
+        """Subscribers whose copy is due now, waiting as long as needed; [] when none is left to wait for."""
+        while True:
+            held = self.ledger.held_elsewhere()
+            if self.waiting is None:
+                self.waiting = {(sub, owner) for sub, owner, _ in held if deliveries.owner_alive(owner) is not True}
+            moment = self.now()
+            pending = [(sub, owner, lease) for sub, owner, lease in held if (sub, owner) in self.waiting]
+            due = [sub for sub, owner, lease in pending
+                   if deliveries.owner_alive(owner) is False or lease is None or lease <= moment]
+            if due or not pending:
+                self.waiting -= {(sub, owner) for sub, owner, _ in pending if sub in due}
+                return due
+            soonest = min(lease for _, _, lease in pending)
+            logger.info("waiting for %d copies claimed by a run elsewhere (lease ends %s)", len(pending), soonest)
+            self.sleep(min(1.0, max(0.05, (soonest - moment).total_seconds())))
 
 
 def _classify(exc: Exception, email: str) -> tuple[int | None, str] | None:
@@ -96,38 +114,41 @@ def _classify(exc: Exception, email: str) -> tuple[int | None, str] | None:
     return None
 
 
-def send_edition(edition: Edition, engine: Engine, config: SendConfig, database_url: str = "",
-                 dry_run: bool = False, progress: Progress | None = None,
-                 now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> SendReport:
+def send_edition(edition: Edition, engine: Engine, config: SendConfig, dry_run: bool = False,
+                 progress: Progress | None = None, now: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 lease: timedelta = deliveries.LEASE, owner: str | None = None) -> SendReport:
+    """Send the edition to every confirmed subscriber of its list who has no copy yet; `owner` names this run."""
     report = SendReport(edition.mailing, edition.list_name, dry_run=dry_run)
     if edition.list_name not in config.list_labels:
         raise DorpspleinError(f"list {edition.list_name!r} is not in NEWSLETTER_LISTS "
                               f"({', '.join(config.list_labels) or 'none'})")
-    with ExitStack() as stack:
-        if not dry_run:
-            stack.enter_context(mailing_lock(edition.mailing, database_url))
-        todo = deliveries.to_send(engine, edition.mailing, edition.list_name)
-        report.to_send = len(todo)
-        if not dry_run and todo:
-            deliveries.sqlite_without_fsync_per_commit(engine)
-            _send_all(edition, engine, config, todo, report, progress, now)
+    todo = deliveries.to_send(engine, edition.mailing, edition.list_name)
+    report.to_send = len(todo)
+    if config.production and todo:  # every copy is this one but for its address and link: check one, first
+        check_mail(message_from_bytes(MessageFactory(edition, config).build(todo[0], now()), policy=default))
+    if not dry_run and todo:
+        deliveries.sqlite_without_fsync_per_commit(engine)
+        with deliveries.Ledger(engine, edition.mailing, owner, lease) as ledger:
+            _send_all(edition, ledger, config, todo, report, progress, now)
     report.totals = deliveries.counts(engine, edition.mailing)
     report.problems = deliveries.failures(engine, edition.mailing)
     return report
 
 
-def _send_all(edition, engine, config, todo, report, progress, now) -> None:
+def _send_all(edition, ledger, config, todo, report, progress, now) -> None:
     sender = parseaddr(config.mail_from)[1]
     pacer = Pacer(config.rate_per_second)
     factory = MessageFactory(edition, config)
     reconnects = config.reconnects
     done = on_this_connection = 0
     pending: deliveries.Settlement | None = None  # the last copy's outcome, written with the next claim
-    with ExitStack() as connection, deliveries.Ledger(engine, edition.mailing) as ledger:
+    by_id = {subscriber.id: subscriber for subscriber in todo}
+    left_by_others = LeftByOthers(ledger, now)
+    with ExitStack() as connection:
         try:
             client = connection.enter_context(smtp_connection(config.smtp))
             queue = list(reversed(todo))
-            while queue:
+            while queue or (queue := [by_id[sub] for sub in reversed(left_by_others.next_due()) if sub in by_id]):
                 subscriber = queue.pop()
                 claimed = ledger.step(now(), pending, subscriber.id)
                 pending = None
@@ -180,7 +201,7 @@ def _send_all(edition, engine, config, todo, report, progress, now) -> None:
                         on_this_connection = 0
                 done += 1
                 if progress:
-                    progress(done, len(todo))
+                    progress(min(done, len(todo)), len(todo))
         finally:
             if pending:
                 ledger.step(now(), pending)

@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .. import unsubscribe_queue
+from ..db.database import database_url, open_database
 from ..errors import DorpspleinError
-from ..subscribers import database_url, open_database
+from ..production import check_settings
+from ..subscribers import unsubscribe
 from .config import load_send_config
 from .edition import edition_folder, latest_period, read_edition
 from .oneoff import oneoff_edition
@@ -27,9 +30,16 @@ def find_edition(settings: dict, list_name: str, period: str | None = None, file
 
 
 def send(settings: dict, list_name: str, period: str | None = None, file: Path | None = None, dry_run: bool = False,
-         progress: Progress | None = None, environ=os.environ) -> tuple[object, SendReport]:
-    config = load_send_config(settings, environ, dry_run=dry_run)
+         progress: Progress | None = None, environ=os.environ, production: bool = False) -> tuple[object, SendReport]:
+    if production:
+        check_settings(settings)
+    config = load_send_config(settings, environ, dry_run=dry_run, production=production)
     edition = find_edition(settings, list_name, period, file)
-    url = database_url(environ)
-    report = send_edition(edition, open_database(url), config, database_url=url, dry_run=dry_run, progress=progress)
+    engine = open_database(database_url(environ))
+    if not dry_run:  # nobody who unsubscribed while the database was down gets this edition
+        try:
+            unsubscribe_queue.apply(unsubscribe_queue.queue_path(environ), engine, unsubscribe)
+        except DorpspleinError as exc:
+            raise DorpspleinError(f"{exc}. Nothing was sent: the edition waits until they are applied") from None
+    report = send_edition(edition, engine, config, dry_run=dry_run, progress=progress)
     return edition, report

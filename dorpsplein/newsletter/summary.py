@@ -14,7 +14,7 @@ def summary_lines(edition: Edition, report: SendReport) -> list[str]:
         return [head, f"Dry run: would send {report.to_send} message(s); "
                       f"{report.totals.get('sent', 0)} already sent earlier. Nothing was sent."]
     lines = [head, f"This run: {report.sent} sent, {report.deferred} deferred (4xx, tried again next run), "
-                   f"{report.failed} failed (5xx), {report.skipped} skipped (unsubscribed meanwhile)"]
+                   f"{report.failed} failed (5xx), {report.skipped} skipped (unsubscribed meanwhile, or another run's)"]
     totals = report.totals
     lines.append("All runs: " + ", ".join(f"{totals.get(s, 0)} {s}" for s in ("sent", "deferred", "failed",
                                                                                   "sending")))

@@ -19,6 +19,7 @@ from pathlib import Path
 from ..build import build
 from ..check import check_content
 from ..errors import DorpspleinError
+from ..production import check_release, check_settings
 from .compress import precompress
 from .config import choose_target, publish_settings
 from .directory import deploy_directory
@@ -62,6 +63,7 @@ def publish(settings: dict, target: str | None = None, dry_run: bool = False,
     """Check, build (production, strict), compress and deploy; stops at the first step that fails."""
     config = publish_settings(settings)
     choose_target(config, target)  # a wrong target name fails before minutes of building
+    check_settings(settings)
     progress("Controleren", 0, 0)
     problems = check_content(settings)
     errors = [p for p in problems if p.severity == "error"]
@@ -72,7 +74,8 @@ def publish(settings: dict, target: str | None = None, dry_run: bool = False,
                               f"nothing was built or sent:\n{listed}{more}")
     progress("Bouwen", 0, 0)
     # A dry run publishes nothing, so it records nothing in state/published.json (plugins/published).
-    output = build(dict(settings, PUBLISHED_WRITE=False) if dry_run else settings, strict=True, quiet=True).output
+    output = build(dict(settings, PUBLISHED_WRITE=False) if dry_run else settings, strict=True, quiet=True,
+                   release_check=check_release).output
     progress("Comprimeren", 0, 0)
     packed = precompress(output, config["PUBLISH_COMPRESS_MIN_BYTES"])
     report = deploy(output, settings, target, dry_run, progress)

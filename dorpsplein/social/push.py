@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import DorpspleinError
+from ..production import check_links
 from ..urls import base_url
 from .compose import Composed, Draft, compose, draft_for_item, one_off_key
 from .config import NETWORKS, SocialConfig, social_config
@@ -261,6 +262,8 @@ def push(settings: dict, feed=None, network: str | None = None, dry_run: bool = 
     eligible, skipped = select(source.items, config, now)
     share_image = source.absolute(config.share_image) if config.share_image else None
     drafts = [draft_for_item(item, config, share_image) for item in eligible]
+    if not dry_run:  # what a post shows (its images are fetched and uploaded, their addresses never posted)
+        check_links("social push", [text for d in drafts for text in (d.body, d.link)])
     report = Report(dry_run=dry_run, skipped=skipped)
     return _execute(config, drafts, networks, dry_run, ledger_path, report,
                     os.environ if environ is None else environ, sleep, source)

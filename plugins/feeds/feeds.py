@@ -14,13 +14,14 @@ import mimetypes
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from pelican import signals
 
 from dorpsplein.background import BesideThePosts
 from dorpsplein.feedwriter import write_feed
 from dorpsplein.files import write_if_changed
+from dorpsplein.images import image_of
 from dorpsplein.jsonfeed import Feed, FeedItem
 from dorpsplein.metadata import parse_yes_no
 from dorpsplein.urls import absolute_url, base_url
@@ -66,13 +67,13 @@ def _is_listed(article, now: datetime.datetime) -> bool:
 
 def _image(article, settings: dict) -> tuple[str | None, str | None, int | None]:
     """Absolute URL, MIME type and size in bytes of the post's `Image`."""
-    path = article.metadata.get("image")
-    if not path:
+    ref = image_of(article)
+    if ref is None:
         return None, None, None
-    path = str(path).replace("{static}", "").replace("{attach}", "").lstrip("/")
-    source = Path(settings["PATH"]) / path
-    size = source.stat().st_size if source.is_file() else None
-    return absolute_url(path, settings), mimetypes.guess_type(path)[0] or "image/jpeg", size
+    source = Path(settings["PATH"]) / ref.source if ref.source else None
+    size = source.stat().st_size if source is not None and source.is_file() else None
+    name = ref.source or urlsplit(ref.external).path
+    return ref.absolute_url(settings), mimetypes.guess_type(name)[0] or "image/jpeg", size
 
 
 def feed_item(article, settings: dict) -> FeedItem:

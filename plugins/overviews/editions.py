@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 from dorpsplein.files import write_if_changed
+from dorpsplein.images import image_of
 from dorpsplein.newsletter.edition import ROOT_FOLDER, STYLESHEET, Edition, edition_folder, write_edition
 from dorpsplein.newsletter.html_text import for_email, plain_text
 from dorpsplein.newsletter.render import NewsletterContent, PostSummary, Section, render, stylesheet
@@ -30,10 +31,8 @@ def selected(article, selection: dict) -> bool:
 
 
 def _image(article, settings: dict) -> str | None:
-    path = article.metadata.get("image")
-    if not path:
-        return None
-    return absolute_url(str(path).replace("{static}", "").replace("{attach}", "").lstrip("/"), settings)
+    ref = image_of(article)
+    return ref.absolute_url(settings) if ref else None
 
 
 def post_summary(article, settings: dict) -> PostSummary:

@@ -103,6 +103,13 @@ class OverviewsGenerator(Generator):
         if "site_feeds" in self.context:  # plugins/feeds: announce the Atom feed with the site's feeds
             self.context["site_feeds"].extend(link for link in self.feed_links if link.format == "atom")
 
+    def site_paths(self) -> list[str]:
+        """What generate_output will write (plugins/whole_site keeps links to these)."""
+        if not hasattr(self, "options"):
+            return []
+        return [o.save_as for o in self.overviews] + [self.options["OVERVIEWS_SAVE_AS"]] + [
+            path for path in self._feed_paths().values() if path]
+
     def _feed_paths(self) -> dict:
         o = self.options
         return {"atom": o["OVERVIEWS_FEED_ATOM"], "rss": o["OVERVIEWS_FEED_RSS"], "json": o["OVERVIEWS_FEED_JSON"]}

@@ -30,7 +30,8 @@ def entries(context: dict, settings: dict, lists: list[str]) -> list[tuple[str, 
     """(absolute URL, lastmod) for the lists, every post and every page (the home page is one); sorted."""
     newest = max((_lastmod(a) for a in context.get("articles", [])), default=None)
     found = {absolute_url(path, settings): newest for path in lists}
-    for content in list(context.get("articles", [])) + list(context.get("pages", [])):
+    home = context.get("home_page")  # plugins/whole_site's, for a site without a welcome page
+    for content in list(context.get("articles", [])) + list(context.get("pages", [])) + ([home] if home else []):
         found[absolute_url(content.url, settings)] = _lastmod(content)
     return sorted(found.items())
 

@@ -13,8 +13,9 @@ from pathlib import Path
 from pelican import signals
 from pelican.contents import Article, Page
 
+from dorpsplein.images import image_of
 from dorpsplein.lazy import Lazy
-from dorpsplein.metadata import ARTICLE_LISTS, PAGE_LISTS
+from dorpsplein.metadata import ARTICLE_LISTS, PAGE_LISTS, embargoed
 from dorpsplein.urls import absolute_url
 
 from .drawing import Drawing
@@ -56,17 +57,20 @@ def _drawing_for(settings: dict) -> Drawing:
     return _drawing
 
 
-def _card(content, kind: str, options: dict, image: str, size: tuple[int, int] | None):
+def _card(content, kind: str, options: dict, image: str | None, size: tuple[int, int] | None):
+    """`image`: the generated share image's site path; None for the post's own `Image`."""
     settings = content.settings
     title = plain(content.title)
     if size:  # the generated image
         image_alt = f"{title} – {settings['SITENAME']}"
+        image_url = absolute_url(image, settings)
     else:
         image_alt = getattr(content, "image_alt", None) or title
+        image_url = image_of(content).absolute_url(settings)  # resolved by plugins/content_images by now
     return make_card(
         settings, options, url=absolute_url(content.url, settings), title=title,
         description=plain(getattr(content, "summary", "")) or settings.get("SITESUBTITLE", ""),
-        image=absolute_url(image, settings), image_alt=image_alt,
+        image=image_url, image_alt=image_alt,
         lang=getattr(content, "lang", None) or settings.get("DEFAULT_LANG", "nl"), kind=kind, image_size=size,
         published=getattr(content, "date", None) if kind == "article" else None,
         modified=getattr(content, "modified", None) if kind == "article" else None,
@@ -77,8 +81,8 @@ def attach_card(content, kind: str) -> None:
     """The share image is wanted now (its page links to it); the card itself is made when a template asks."""
     settings = content.settings
     options = card_settings(settings)
-    image, size = getattr(content, "image", None), None
-    if not image:
+    image, size = None, None
+    if image_of(content) is None:
         image, drawing = _generated(settings, options, content.slug, plain(content.title))
         _drawing_for(settings).want(image, drawing)
         size = (WIDTH, HEIGHT)
@@ -87,15 +91,18 @@ def attach_card(content, kind: str) -> None:
 
 def start_drawing(content) -> None:
     """As soon as a post is read, so its image is drawn while Pelican reads and writes the others."""
-    if isinstance(content, Article | Page) and not getattr(content, "image", None):
+    if isinstance(content, Article | Page) and image_of(content) is None:
         settings = content.settings
         _drawing_for(settings).draw(*_generated(settings, card_settings(settings), content.slug, plain(content.title)))
 
 
 def _attach_all(generator, lists: tuple[str, ...], kind: str) -> None:
     # getattr: other plugins' generators send these signals too, with lists of their own.
+    withhold = bool(generator.settings.get("EMBARGO"))  # plugins/embargo takes them out of the lists too
     for name in lists:
         for content in getattr(generator, name, ()):
+            if withhold and embargoed(content):
+                continue
             attach_card(content, kind)
 
 

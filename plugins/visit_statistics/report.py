@@ -17,6 +17,7 @@ from dorpsplein.analytics_schema import (
     DEVICE_LABELS,
     TRAFFIC_LABELS,
     feed_subscribers,
+    listed_and_other,
     page_views,
     sources,
     top,
@@ -25,6 +26,7 @@ from dorpsplein.analytics_schema import (
 
 from .charts import bar_chart, column_chart
 
+OTHER_ADDRESSES = "Overige adressen"  # everything not listed by name (analytics_schema)
 SOURCE_CLASS_LABELS = {"search": "Zoekmachine", "social": "Sociaal netwerk", "newsletter": "Nieuwsbrief",
                        "other_sites": "Andere website", "direct": "Direct"}
 
@@ -125,6 +127,8 @@ def build_sections(month: dict, titles: dict[str, str], top_n: int) -> list[Sect
     for id_, title, counts, what in (("berichten", "Meest gelezen berichten", month["posts"], "berichten"),
                                      ("paginas", "Meest bekeken pagina's", month["pages"], "pagina's")):
         rows = [(titles.get(path, path), n) for path, n in top(counts, top_n)]
+        if id_ == "paginas" and (other := listed_and_other(counts, page_views(month))[1]):
+            rows.append((OTHER_ADDRESSES, other))
         sections.append(_table_section(
             id_, title, f"De {top_n} meest bekeken {what} van de maand, in paginaweergaven door mensen.",
             ["Titel", "Weergaven"], [[name, number(n)] for name, n in rows], rows,
@@ -138,11 +142,14 @@ def build_sections(month: dict, titles: dict[str, str], top_n: int) -> list[Sect
         ["Feedlezer", "Abonnees"], [[name, number(n)] for name, n in readers], readers,
         f"Staafdiagram: feedabonnees per feedlezer in {label}. De cijfers staan in de tabel eronder."))
 
+    missing = top(month["not_found"], top_n)
+    if other := listed_and_other(dict(missing), month["not_found_total"])[1]:
+        missing.append((OTHER_ADDRESSES, other))
     sections.append(_table_section(
         "niet-gevonden", "Niet gevonden (404)",
-        f"Adressen die mensen opvroegen maar niet bestaan, {number(month['not_found_total'])} keer in totaal: "
-        "kapotte links om te herstellen of om te leiden.",
-        ["Adres", "Aantal"], [[path, number(n)] for path, n in top(month["not_found"], top_n)]))
+        f"Adressen die mensen opvroegen maar niet (meer) bestaan, {number(month['not_found_total'])} keer in "
+        "totaal. Wat bezoekers zelf intypten tonen we niet: alleen adressen van deze website staan hier bij naam.",
+        ["Adres", "Aantal"], [[path, number(n)] for path, n in missing]))
     status = sorted(month["status"].items())
     all_status = sum(n for _, n in status)
     sections.append(_table_section(

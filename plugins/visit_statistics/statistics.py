@@ -27,6 +27,13 @@ class StatisticsGenerator(Generator):
             logger.warning("statistics: %s", exc)
             self.months = {}
 
+    def site_paths(self) -> list[str]:
+        """What generate_output will write (plugins/whole_site keeps links to these)."""
+        options = self.options
+        return [options["STATISTICS_SAVE_AS"]] + [
+            options["STATISTICS_MONTH_SAVE_AS"].format(year=key.split("-")[0], month=key.split("-")[1])
+            for key in self.months]
+
     def _titles(self) -> dict[str, str]:
         """Site path → title, for every post and page the build knows."""
         items = [*self.context.get("articles", ()), *self.context.get("hidden_articles", ()),

@@ -40,16 +40,37 @@ def test_dates(date, day):
     assert day_of(date) == day
 
 
+KNOWN = frozenset({"/blog/2026/11/x/", "/over-ons/", "/feeds/all.atom.xml", "/caf%C3%A9/", "/café/"})
+
+
 def test_requests():
-    request = LineCounter(SiteShape()).request
+    request = LineCounter(SiteShape(known_paths=KNOWN)).request
     assert request(b"GET /blog/2026/11/x/?utm_source=mastodon HTTP/1.1") == (
         True, "post", "/blog/2026/11/x/", "utm_source=mastodon")
     assert request(b"GET /over-ons/index.html HTTP/1.1") == (True, "page", "/over-ons/", "")
+    assert request(b"GET /over-ons/?q=jan.jansen%40example.org HTTP/1.1")[2] == "/over-ons/"  # never the query
     assert request(b"HEAD /feeds/all.atom.xml HTTP/1.1") == (False, "feed", "/feeds/all.atom.xml", "")
     assert request(b"GET /theme/css/dorpsplein.css HTTP/2.0")[1] == "asset"
-    assert request(b"GET /caf%C3%A9/ HTTP/1.1")[2] == "/café/"
-    assert request(b"-") == (False, "asset", "", "")
-    assert request(b"GET http://elders.example/ HTTP/1.1") == (False, "asset", "", "")  # a proxy probe
+    assert request(b"GET /caf%C3%A9/ HTTP/1.1")[2] is None  # only plain lower-case ASCII paths are named
+    assert request(b"GET /blog/2026/11/y/ HTTP/1.1") == (True, "post", None, "")  # not on the site
+    assert request(b"-") == (False, "asset", None, "")
+    assert request(b"GET http://elders.example/ HTTP/1.1") == (False, "asset", None, "")  # a proxy probe
+
+
+HOSTILE = ["/x%3Cscript%3Ealert(2)%3C/script%3E", "/afmelden/jan.jansen@example.org/BSN-123456782/",
+           "/afmelden/eyJrIjoiYWJjIn0.Z0x1Ag.dGhpc2lzYXNpZ25hdHVyZQ/", "/bevestigen/abc/", "/formulieren/contact",
+           "/x/123456/", "/x/Jan.Jansen/", "/x/3f9a0c1b2d4e5f60/",
+           "/x/%22%3E%3Cimg%20src%3Dx%3E/", "/x/jan@example.org/", "//over-ons/", "/over-ons/%0D%0ASet-Cookie:a",
+           "/" + "a" * 300 + "/"]
+
+
+@pytest.mark.parametrize("path", HOSTILE)
+def test_a_hostile_path_is_never_named_even_when_the_site_has_it(path):
+    """Even a path in the list of the site's addresses is named only when it passes the publishing rule."""
+    from urllib.parse import unquote
+
+    request = LineCounter(SiteShape(known_paths=frozenset({path, unquote(path.split("?")[0])}))).request
+    assert request(f"GET {path} HTTP/1.1".encode())[2] is None
 
 
 AGENTS = [

@@ -42,7 +42,13 @@ def test_written_and_empty_months_are_valid_for_both(real_month):
 
 
 BREAKAGES = {
-    "wrong version": lambda m: m.update(version=2),
+    "wrong version": lambda m: m.update(version=3),
+    "an e-mail address as a page": lambda m: m["pages"].update({"/afmelden/jan.jansen@example.org/": 1}),
+    "a BSN as a post": lambda m: m["posts"].update({"/blog/BSN-123456782/": 1}),
+    "markup as a 404": lambda m: m["not_found"].update({"/x<script>alert(2)</script>": 1}),
+    "a query string": lambda m: m["pages"].update({"/zoeken/?q=jan": 1}),
+    "a token": lambda m: m["not_found"].update({"/bevestigen/eyJrIjoiYSJ9.Z1x2.abc": 1}),
+    "no name at all": lambda m: m["not_found"].update({"(geen pad)": 1}),
     "missing days": lambda m: m.pop("days"),
     "negative count": lambda m: m["requests"].update(people=-1),
     "count as text": lambda m: m["pages"].update({"/": "12"}),
@@ -81,3 +87,20 @@ def test_helpers_for_readers(real_month):
     assert sum(n for _, _, n in sources(real_month)) == visits(real_month)
     latest = feed_subscribers(real_month)
     assert latest["Feedly"] == real_month["feed_subscribers"]["Feedly"]["2026-11-04"]
+
+
+def test_a_version_1_file_is_read_with_the_same_rule(tmp_path):
+    """Files written before the rule: served pages keep their publishable paths; 404 paths never existed."""
+    import json
+
+    old = empty_month("2026-11") | {"version": 1}
+    old["pages"] = {"/": 5, "/afmelden/jan.jansen@example.org/BSN-123456782/": 1, "/blog/": 2,
+                    "/x/Jan.Jansen/": 1}
+    old["posts"] = {"/blog/2026/11/a/": 1, "/blog/2026/11/123456789/": 1}
+    old["not_found"], old["not_found_total"] = {"/x<script>alert(2)</script>": 3, "/oude-pagina/": 2}, 5
+    (tmp_path / "2026-11.json").write_text(json.dumps(old))
+    month = load_months(tmp_path)["2026-11"]
+    assert month["version"] == 2
+    assert month["pages"] == {"/": 5, "/blog/": 2} and month["posts"] == {"/blog/2026/11/a/": 1}
+    assert (month["not_found"], month["not_found_total"]) == ({}, 5)
+    jsonschema.validate(month, MONTH_SCHEMA)

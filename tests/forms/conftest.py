@@ -6,6 +6,7 @@ import email
 import email.policy
 import socket
 import threading
+import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from aiosmtpd.controller import Controller
 from werkzeug.serving import make_server
 
 from dorpsplein.forms.app import create_app
-from dorpsplein.forms.config import load_config
+from dorpsplein.forms.config import load_config, origin_of
 from dorpsplein.settings import load_settings
 from dorpsplein.subscribers import list_subscribers, open_database
 
@@ -95,18 +96,42 @@ class _Dispatcher:
 
 @dataclass
 class Service:
-    url: str
+    url: str  # FORMS_URL: where the service answers, /formulieren on the site's (or its own) origin
     app: object
     config: object
     inbox: Inbox
     clock: Clock
     database_url: str
+    port: int  # where it listens
 
-    def post(self, path: str, data: dict | bytes, origin: str | None = SITE, headers: dict | None = None) -> Reply:
+    @property
+    def origin(self) -> str:
+        return origin_of(self.url)
+
+    def post(self, path: str, data: dict | bytes, origin: str | None = SITE, headers: dict | None = None,
+             settle: bool = True) -> Reply:
+        """POST; then (`settle`) wait until the outbox worker has handled every e-mail that is due."""
         headers = dict(headers or {})
         if origin is not None:
             headers["Origin"] = origin
-        return http(self.url + path, data, headers)
+        reply = http(self.url + path, data, headers)
+        if settle:
+            self.settle()
+        return reply
+
+    @property
+    def outbox(self):
+        return self.app.extensions["dorpsplein_forms"].outbox
+
+    def settle(self, timeout: float = 60) -> None:
+        """Wait for the event "no e-mail due in the outbox" (sent, or waiting for its retry time)."""
+        deadline = time.monotonic() + timeout
+        self.outbox.wake()
+        while time.monotonic() < deadline:
+            if not self.outbox.due():
+                return
+            time.sleep(0.01)
+        raise AssertionError("the outbox worker did not handle the due e-mails")
 
     def get(self, path_or_url: str) -> Reply:
         return http(path_or_url if path_or_url.startswith("http") else self.url + path_or_url)
@@ -117,28 +142,36 @@ class Service:
 
 @pytest.fixture
 def start_service(tmp_path, smtp):
-    """Start a service; keyword arguments override settings (e.g. FORMS_RATE_LIMIT="3 per hour")."""
-    servers = []
+    """Start a service; keyword arguments override settings (e.g. FORMS_RATE_LIMIT="3 per hour").
+
+    It answers under /formulieren of its own address; given a SITEURL, its FORMS_URL is that
+    site's /formulieren (the site's server passes the path on to `service.port`, as nginx does)."""
+    servers, services = [], []
 
     def start(production: bool = True, environ: dict | None = None, **settings) -> Service:
         dispatcher = _Dispatcher()
         server = make_server("127.0.0.1", 0, dispatcher, threaded=True)
-        url = f"http://127.0.0.1:{server.server_port}"
+        if "SITEURL" not in settings:
+            settings.setdefault("FORMS_URL", f"http://127.0.0.1:{server.server_port}/formulieren")
         settings.setdefault("FORMS_RATE_LIMIT", "1000 per minute")
         database_url = f"sqlite:///{tmp_path / 'subscribers.sqlite3'}"
         environ = {"DORPSPLEIN_SECRET_KEY": SECRET, "DORPSPLEIN_SMTP_URL": smtp.url,
                    "DORPSPLEIN_DATABASE_URL": database_url, **(environ or {})}
-        config = load_config(load_settings(extra={"FORMS_URL": url, **settings}), environ, production)
+        config = load_config(load_settings(extra=settings), environ, production)
         clock = Clock()
         dispatcher.app = create_app(config, engine=open_database(config.database_url), clock=clock)
         threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         servers.append(server)
-        return Service(url, dispatcher.app, config, smtp, clock, database_url)
+        services.append(Service(config.forms_url, dispatcher.app, config, smtp, clock, database_url,
+                                server.server_port))
+        return services[-1]
 
     yield start
     for server in servers:
         server.shutdown()
         server.server_close()
+    for service in services:
+        service.outbox.stop()
 
 
 @pytest.fixture

@@ -10,19 +10,22 @@ import pytest
 from dorpsplein.serve import start_server
 from dorpsplein.subscribers import list_subscribers
 
+from .conftest import free_port
+
 pytestmark = pytest.mark.browser
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-LINK = re.compile(r"http://127\.0\.0\.1:\d+/bevestigen/[\w.\-]+")
+LINK = re.compile(r"http://127\.0\.0\.1:\d+/formulieren/bevestigen/[\w.\-]+")
 
 
 @pytest.fixture
 def site_and_service(site, start_service):
-    """A tiny site built with FORMS_URL pointing at a running service whose pages use the site's CSS."""
+    """A tiny site served as `serve` serves it: /formulieren/ passed on to the running service (one origin)."""
     site.output.mkdir(parents=True)
-    site_server = start_server(site.output, 0)
-    site_url = f"http://127.0.0.1:{site_server.server_address[1]}"
+    site_port = free_port()
+    site_url = f"http://127.0.0.1:{site_port}"
     service = start_service(SITEURL=site_url)
+    site_server = start_server(site.output, site_port, forms_port=service.port)
     site.write("pages/welkom.md", """
         Title: Welkom op het Dorpsplein
         Slug: welkom
@@ -41,7 +44,7 @@ def site_and_service(site, start_service):
         """)
     site.write("pages/privacy.md", "Title: Privacy\nSlug: privacy\n\nPrivacyverklaring.\n")
     site.post("a", "Eerste bericht", "2026-11-01 09:00")
-    site.build(FORMS_URL=service.url)
+    site.build()
     yield site_url, service
     site_server.shutdown()
     site_server.server_close()
@@ -63,7 +66,8 @@ def test_sign_up_and_confirm_without_javascript(browser, site_and_service):
     seen = watch(page)
     page.goto(site_url + "/")
     form = page.locator("section.signup form")
-    assert form.get_attribute("action") == service.url + "/aanmelden"
+    assert form.get_attribute("action") == "/formulieren/aanmelden"  # the site's own origin
+    assert service.url == site_url + "/formulieren"
 
     # A typo the browser lets through but the service does not: the form comes back with the message.
     form.get_by_label("E-mailadres").fill("jan@voorbeeld")
@@ -81,6 +85,7 @@ def test_sign_up_and_confirm_without_javascript(browser, site_and_service):
     assert page.evaluate("getComputedStyle(document.querySelector('.page-header')).backgroundColor") \
         not in ("rgba(0, 0, 0, 0)", "transparent")
 
+    service.settle()  # the outbox worker sends the confirmation
     link = LINK.search(service.inbox.messages[0].get_content()).group(0)
     page.goto(link)
     page.get_by_role("button", name="Ja, ik wil de nieuwsbrief ontvangen").click()
@@ -111,6 +116,7 @@ def test_contact_form_without_javascript(browser, site_and_service):
     page.get_by_role("button", name="Bericht versturen").click()
     assert page.url == service.url + "/contact"
     assert page.locator("h1").inner_text() == "Bedankt voor uw bericht"
+    service.settle()
     [mail] = service.inbox.messages
     assert mail["Subject"] == "Contactformulier: Lantaarnpaal kapot"
     assert context.cookies() == []

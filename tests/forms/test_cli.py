@@ -89,7 +89,8 @@ def test_a_bad_database_url_names_the_variable(runner, monkeypatch):
      "smtps://user:password@host:465\n"),
     ({"DORPSPLEIN_SECRET_KEY": SECRET, "DORPSPLEIN_SMTP_URL": "smtp://localhost",
       "DORPSPLEIN_FORMS_URL": "formulieren"},
-     "Error: FORMS_URL: expected an absolute http(s) address, got 'formulieren'\n"),
+     "Error: FORMS_URL: 'formulieren' is not an absolute https:// address; set DORPSPLEIN_FORMS_URL to the live "
+     "address, e.g. https://www.gemeente-voorbeeld.nl\n"),
 ])
 def test_production_refuses_to_start_without_what_it_needs(runner, database, monkeypatch, environ, message):
     for name in ("DORPSPLEIN_SECRET_KEY", "DORPSPLEIN_SMTP_URL"):
@@ -103,7 +104,7 @@ def test_production_refuses_to_start_without_what_it_needs(runner, database, mon
 
 
 def test_a_busy_port_is_a_clear_error(runner, database, start_service):
-    busy = int(start_service().url.rsplit(":", 1)[1])
+    busy = start_service().port
     result = runner.invoke(cli, ["forms", "serve", "--port", str(busy)])
     assert result.exit_code == 1
     assert result.stderr.splitlines()[-1] == f"Error: --port {busy}: cannot listen on 127.0.0.1:{busy} " \
@@ -111,7 +112,8 @@ def test_a_busy_port_is_a_clear_error(runner, database, start_service):
 
 
 def test_forms_serve_runs_the_service_and_prints_mails_while_developing(tmp_path):
-    """The real command in its own process: no SMTP configured, so the confirmation link shows in its log."""
+    """The real command in its own process, under /formulieren/: no SMTP configured, so the confirmation link
+    shows in its log."""
     port = free_port()
     environ = {k: v for k, v in os.environ.items() if not k.startswith("DORPSPLEIN_")}
     environ["DORPSPLEIN_DATABASE_URL"] = f"sqlite:///{tmp_path / 'serve.sqlite3'}"
@@ -124,20 +126,24 @@ def test_forms_serve_runs_the_service_and_prints_mails_while_developing(tmp_path
         deadline = time.monotonic() + 60  # waiting for start-up, not measuring it
         while True:
             try:
-                if http(url + "/gezondheid").status == 200:
+                if http(url + "/formulieren/gezondheid").status == 200:
                     break
             except (urllib.error.URLError, ConnectionError):
                 pass
             assert process.poll() is None, log.read_text()
             assert time.monotonic() < deadline, log.read_text()
             time.sleep(0.2)
-        reply = http(url + "/aanmelden", {"email": "dev@voorbeeld.nl", "list": "extern"}, {"Origin": SITE})
+        reply = http(url + "/formulieren/aanmelden", {"email": "dev@voorbeeld.nl", "list": "extern"}, {"Origin": SITE})
         assert reply.status == 200, reply.text
+        while "this e-mail was not sent" not in log.read_text():  # the outbox worker logs it, just after
+            assert time.monotonic() < deadline + 60, log.read_text()
+            time.sleep(0.1)
     finally:
         process.terminate()
         process.wait(timeout=30)
     text = log.read_text()
-    assert f"Forms service on http://127.0.0.1:{port}/ (Ctrl+C stops)" in text
+    assert f"Forms service on http://127.0.0.1:{port}/formulieren/ (Ctrl+C stops)" in text
     assert "DORPSPLEIN_SECRET_KEY is not set: using a random key" in text
     assert "DORPSPLEIN_SMTP_URL is not set; this e-mail was not sent:" in text
-    assert re.search(rf"http://127\.0\.0\.1:{port}/bevestigen/[\w.\-]+\n", text)
+    # The link goes where the site is previewed (`serve` passes /formulieren/ on to this port).
+    assert re.search(r"http://127\.0\.0\.1:8000/formulieren/bevestigen/[\w.\-]+\n", text)

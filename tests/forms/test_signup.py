@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -9,11 +10,12 @@ from datetime import timedelta
 import pytest
 from markupsafe import escape
 
+from dorpsplein.db.database import head_revision
 from dorpsplein.forms.tokens import make_confirm_token, unsubscribe_url
 
 from .conftest import SITE
 
-LINK = re.compile(r"http://127\.0\.0\.1:\d+/(?:bevestigen|afmelden)/[\w.\-]+")
+LINK = re.compile(r"http://127\.0\.0\.1:\d+/formulieren/(?:bevestigen|afmelden)/[\w.\-]+")
 
 
 def link_in(message) -> str:
@@ -45,7 +47,7 @@ def test_full_double_opt_in_round_trip(service):
     page = service.get(confirm_link)
     assert page.status == 200 and "<strong>jan.jansen@voorbeeld.nl</strong>" in page.text
     assert service.rows()[0].status == "pending"
-    done = service.post(confirm_link.removeprefix(service.url), {}, origin=service.url)
+    done = service.post(confirm_link.removeprefix(service.url), {}, origin=service.origin)
     assert done.status == 200 and "<h1>Uw aanmelding is bevestigd</h1>" in done.text
 
     [row] = service.rows()
@@ -59,7 +61,8 @@ def test_full_double_opt_in_round_trip(service):
 def test_the_same_answer_whether_the_address_is_known_or_not(service):
     first = sign_up(service)
     link = link_in(service.inbox.messages[0])
-    service.post(link.removeprefix(service.url), {}, origin=service.url)
+    service.post(link.removeprefix(service.url), {}, origin=service.origin)
+    service.clock.offset += service.config.confirm_interval  # one sign-up mail per address per interval
     again = sign_up(service)
     unknown = sign_up(service, "nieuw@voorbeeld.nl")
     assert first.status == again.status == unknown.status == 200
@@ -74,19 +77,20 @@ def test_the_same_answer_whether_the_address_is_known_or_not(service):
 
 def test_signing_up_twice_before_confirming_keeps_both_links_working(service):
     sign_up(service)
+    service.clock.offset += service.config.confirm_interval
     sign_up(service)
     first, second = (link_in(m) for m in service.inbox.messages)
     assert len(service.rows()) == 1
-    assert service.post(first.removeprefix(service.url), {}, origin=service.url).status == 200
-    reused = service.post(second.removeprefix(service.url), {}, origin=service.url)
+    assert service.post(first.removeprefix(service.url), {}, origin=service.origin).status == 200
+    reused = service.post(second.removeprefix(service.url), {}, origin=service.origin)
     assert reused.status == 410 and "Deze link is al gebruikt" in reused.text
 
 
 def test_a_used_link_is_refused(service):
     sign_up(service)
     path = link_in(service.inbox.messages[0]).removeprefix(service.url)
-    assert service.post(path, {}, origin=service.url).status == 200
-    for reply in (service.post(path, {}, origin=service.url), service.get(path)):
+    assert service.post(path, {}, origin=service.origin).status == 200
+    for reply in (service.post(path, {}, origin=service.origin), service.get(path)):
         assert reply.status == 410
         assert "<h1>Deze link is al gebruikt</h1>" in reply.text
 
@@ -95,7 +99,7 @@ def test_an_expired_link_is_refused(service):
     sign_up(service)
     path = link_in(service.inbox.messages[0]).removeprefix(service.url)
     service.clock.offset = timedelta(hours=48, minutes=1)
-    for reply in (service.get(path), service.post(path, {}, origin=service.url)):
+    for reply in (service.get(path), service.post(path, {}, origin=service.origin)):
         assert reply.status == 410
         assert "<h1>Deze link is verlopen</h1>" in reply.text
         assert "De bevestigingslink is 48 uur geldig" in reply.text
@@ -106,7 +110,7 @@ def test_a_link_just_within_its_time_still_works(service):
     sign_up(service)
     path = link_in(service.inbox.messages[0]).removeprefix(service.url)
     service.clock.offset = timedelta(hours=47, minutes=59)
-    assert service.post(path, {}, origin=service.url).status == 200
+    assert service.post(path, {}, origin=service.origin).status == 200
 
 
 @pytest.mark.parametrize("token", [
@@ -121,14 +125,14 @@ def test_a_forged_or_mangled_link_is_refused(service, token):
 def test_a_truncated_link_is_refused(service):
     sign_up(service)
     path = link_in(service.inbox.messages[0]).removeprefix(service.url)
-    reply = service.post(path[:-3], {}, origin=service.url)
+    reply = service.post(path[:-3], {}, origin=service.origin)
     assert reply.status == 400
     assert service.rows()[0].status == "pending"
 
 
 def test_one_click_unsubscribe_per_rfc_8058(service):
     sign_up(service)
-    service.post(link_in(service.inbox.messages[0]).removeprefix(service.url), {}, origin=service.url)
+    service.post(link_in(service.inbox.messages[0]).removeprefix(service.url), {}, origin=service.origin)
     url = unsubscribe_url(service.url, service.config.secret_key, service.rows()[0].key)
     # What a mail provider sends: no Origin, no cookie, only the one-click body.
     for _ in range(2):  # idempotent
@@ -172,15 +176,15 @@ def test_unsubscribe_without_the_one_click_body_or_with_a_bad_token_changes_noth
 def test_signing_up_again_after_unsubscribing_needs_a_new_confirmation(service):
     sign_up(service)
     old_link = link_in(service.inbox.messages[0])
-    service.post(old_link.removeprefix(service.url), {}, origin=service.url)
+    service.post(old_link.removeprefix(service.url), {}, origin=service.origin)
     key = service.rows()[0].key
     service.post(unsubscribe_url(service.url, service.config.secret_key, key).removeprefix(service.url),
                  {"List-Unsubscribe": "One-Click"}, origin=None)
     sign_up(service)
     assert service.rows()[0].status == "pending"
-    assert service.post(old_link.removeprefix(service.url), {}, origin=service.url).status == 410
+    assert service.post(old_link.removeprefix(service.url), {}, origin=service.origin).status == 410
     new_link = link_in(service.inbox.messages[-1])
-    assert service.post(new_link.removeprefix(service.url), {}, origin=service.url).status == 200
+    assert service.post(new_link.removeprefix(service.url), {}, origin=service.origin).status == 200
     assert service.rows()[0].status == "confirmed"
 
 
@@ -284,20 +288,10 @@ def test_the_rate_limit_stops_a_flood_with_a_dutch_page(start_service):
     assert service.post(url.removeprefix(service.url), {"List-Unsubscribe": "One-Click"}, origin=None).status == 200
 
 
-def test_when_mail_fails_the_visitor_is_told_to_try_again(service):
-    service.inbox.refuse_with = "451 Tijdelijk niet beschikbaar"
-    reply = sign_up(service)
-    assert reply.status == 503
-    assert "<h1>E-mail niet verstuurd</h1>" in reply.text
-    service.inbox.refuse_with = None
-    assert sign_up(service).status == 200
-    assert len(service.inbox.messages) == 1
-
-
 def test_health_endpoint(service):
     reply = service.get("/gezondheid")
     assert reply.status == 200
-    assert reply.text.replace(" ", "").replace("\n", "") == '{"database":"ok","schema_version":1,"status":"ok"}'
+    assert json.loads(reply.text) == {"database": "ok", "schema_version": head_revision(), "status": "ok"}
 
 
 def test_pages_are_dutch_and_locked_down(service):
@@ -321,5 +315,5 @@ def test_on_postgresql_concurrent_sign_ups_and_the_round_trip_work_too(start_ser
     assert statuses == [200] * 100
     assert len(service.rows()) == 51  # the address sent 50 times at once is one row
     mail = next(m for m in service.inbox.messages if m["To"] == "dubbel@voorbeeld.nl")
-    assert service.post(link_in(mail).removeprefix(service.url), {}, origin=service.url).status == 200
+    assert service.post(link_in(mail).removeprefix(service.url), {}, origin=service.origin).status == 200
     assert [r.status for r in service.rows() if r.email == "dubbel@voorbeeld.nl"] == ["confirmed"]

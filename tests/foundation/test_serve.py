@@ -79,3 +79,41 @@ def test_a_saved_post_is_rebuilt(site, served):
     stop.set()
     status, body = get(served + "/blog/")
     assert status == 200 and "Nieuw bericht tijdens preview" in body
+
+
+def test_the_forms_path_goes_to_the_forms_service_it_starts(site, monkeypatch, tmp_path):
+    """As nginx does in production: the preview's /formulieren/ is the forms service, on the same origin."""
+    from dorpsplein.serve import start_forms_service
+
+    monkeypatch.setenv("DORPSPLEIN_DATABASE_URL", f"sqlite:///{tmp_path / 'forms.sqlite3'}")
+    site.build()
+    port, forms_port = free_port(), free_port()
+    preview = f"http://127.0.0.1:{port}"
+    forms, message = start_forms_service(forms_port, {"SITEURL": "", "PREVIEW_URL": preview})
+    server = start_server(site.output, port, forms_port=forms_port)
+    try:
+        assert message == f"Forms service on 127.0.0.1:{forms_port}, under /formulieren/ of the preview"
+        status, body = get(preview + "/formulieren/gezondheid")
+        assert status == 200 and '"status":"ok"' in body.replace(" ", "")
+        request = urllib.request.Request(preview + "/formulieren/aanmelden", method="POST",
+                                         data=b"email=dev%40voorbeeld.nl&list=extern", headers={"Origin": preview})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert response.status == 200 and "bevestig uw aanmelding" in response.read().decode()
+        assert get(preview + "/formulierenx/")[0] == 404  # only the path itself is passed on
+    finally:
+        server.shutdown()
+        server.server_close()
+        forms.shutdown()
+
+
+def test_without_a_forms_service_the_preview_says_how_to_start_one(site):
+    site.build()
+    port, forms_port = free_port(), free_port()  # nothing listens on forms_port
+    server = start_server(site.output, port, forms_port=forms_port)
+    try:
+        status, body = get(f"http://127.0.0.1:{port}/formulieren/aanmelden")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert status == 502
+    assert body.endswith(f"Start it with: python tasks.py forms serve --port {forms_port}\n")

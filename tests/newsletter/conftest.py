@@ -172,7 +172,7 @@ def forms_service(built_site, engine, database_url, smtp):
 
     holder = {}
     server = make_server("127.0.0.1", 0, lambda env, start: holder["app"](env, start), threaded=True)
-    url = f"http://127.0.0.1:{server.server_port}"
+    url = f"http://127.0.0.1:{server.server_port}/formulieren"  # the service answers under its path
     settings = {**built_site, "FORMS_URL": url, "FORMS_RATE_LIMIT": "1000 per minute"}
     environ = {"DORPSPLEIN_SECRET_KEY": SECRET, "DORPSPLEIN_SMTP_URL": smtp.url,
                "DORPSPLEIN_DATABASE_URL": database_url}

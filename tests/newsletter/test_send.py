@@ -10,6 +10,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
+from dorpsplein.errors import DorpspleinError
 from dorpsplein.newsletter.config import load_send_config
 from dorpsplein.newsletter.edition import UNSUBSCRIBE_PLACEHOLDER
 from dorpsplein.newsletter.message import Body
@@ -20,7 +21,7 @@ from .conftest import SECRET
 
 
 def run(edition, engine, config, database_url, **kwargs):
-    return send_edition(edition, engine, config, database_url=database_url, **kwargs)
+    return send_edition(edition, engine, config, **kwargs)
 
 
 def assert_exactly_once(inbox, people):
@@ -190,3 +191,23 @@ def test_a_body_encoded_once_decodes_to_each_copy_exactly_with_short_lines(offse
     encoded = Body(text).fill(link)
     assert binascii.a2b_qp(encoded).decode() == text.replace(UNSUBSCRIBE_PLACEHOLDER, link).replace("\n", "\r\n")
     assert max(len(line) for line in encoded.split(b"\r\n")) <= 76
+
+
+def test_a_production_mailing_with_a_development_link_sends_nothing(edition, engine, built_site, environ,
+                                                                   database_url, smtp, people):
+    """The production guard reads the first copy before any is claimed: a loopback unsubscribe link stops all."""
+    config = load_send_config({**built_site, "FORMS_URL": "http://127.0.0.1:8001", "NEWSLETTER_RATE_PER_SECOND": 0},
+                              environ, production=True)
+    with pytest.raises(DorpspleinError) as refused:
+        run(edition, engine, config, database_url)
+    # The edition of this development build links the preview too: refused as well.
+    first, forms, preview, unsubscribe = str(refused.value).splitlines()
+    assert (first, forms, preview) == ("the mail links addresses that are not on the public internet:",
+                                       "  http://127.0.0.1:8001 (a loopback address)",
+                                       "  http://127.0.0.1:8000 (a loopback address)")
+    assert unsubscribe.startswith("  List-Unsubscribe http://127.0.0.1:8001/afmelden/")
+    assert unsubscribe.endswith(" (not https://)")
+    assert smtp.messages == []
+    again = run(edition, engine, load_send_config({**built_site, "NEWSLETTER_RATE_PER_SECOND": 0}, environ),
+                database_url)
+    assert again.sent == len(people)  # nothing was claimed by the refused run

@@ -30,7 +30,9 @@ DEPLOY = ROOT / "deploy"
 NGINX = "/usr/sbin/nginx"
 # Debian's libnginx-mod-http-brotli-static; with it the config's commented `brotli_static on;` is tested too.
 BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so")
-SITE_HOST, FORMS_HOST = "dorpsplein.voorbeeld.nl", "formulieren.dorpsplein.voorbeeld.nl"
+SITE_HOST = "dorpsplein.voorbeeld.nl"
+# Chromium arguments that send our host name to 127.0.0.1, as DNS would send it to the server.
+RESOLVE_ARGS = [f"--host-resolver-rules=MAP {SITE_HOST} 127.0.0.1"]
 
 
 def render_config(text: str, swaps: dict[str, str]) -> str:
@@ -55,20 +57,38 @@ class _EchoHeaders(BaseHTTPRequestHandler):
         pass
 
 
+class _Connection(http.client.HTTPSConnection):
+    """HTTPS to 127.0.0.1 that names a host in the TLS handshake (SNI), as a browser does: the
+    config refuses the handshake for a name it does not serve."""
+
+    def __init__(self, *args, server_name: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.server_name = server_name
+
+    def connect(self):
+        http.client.HTTPConnection.connect(self)
+        self.sock = self._context.wrap_socket(self.sock, server_hostname=self.server_name)
+
+
 class Nginx:
     def __init__(self, folder: Path, http_port: int, https_port: int, release: Path, nginx_t: str):
         self.folder, self.http_port, self.https_port, self.release = folder, http_port, https_port, release
         self.nginx_t = nginx_t
-        self.site_url = f"https://127.0.0.1:{https_port}"
+        # Our host name, as a browser sees it (the config answers no other; map it to 127.0.0.1 in Chromium
+        # with RESOLVE_ARGS); the port is this test's.
+        self.site_url = f"https://{SITE_HOST}:{https_port}"
         self.access_log = folder / "logs/dorpsplein.access.log"
+        self.forms_access_log = folder / "logs/dorpsplein-forms.access.log"
         self.context = ssl.create_default_context()
         self.context.check_hostname = False
         self.context.verify_mode = ssl.CERT_NONE
 
-    def get(self, path: str, host: str = SITE_HOST, https: bool = True, headers: dict | None = None):
-        """(status, headers as a dict with lowercase names, body bytes)."""
+    def get(self, path: str, host: str = SITE_HOST, https: bool = True, headers: dict | None = None,
+            sni: str | None = None, context: ssl.SSLContext | None = None):
+        """(status, headers as a dict with lowercase names, body bytes); TLS names `sni` (default: `host`)."""
         if https:
-            connection = http.client.HTTPSConnection("127.0.0.1", self.https_port, context=self.context, timeout=30)
+            connection = _Connection("127.0.0.1", self.https_port, context=context or self.context, timeout=30,
+                                     server_name=sni or host)
         else:
             connection = http.client.HTTPConnection("127.0.0.1", self.http_port, timeout=30)
         try:
@@ -88,6 +108,9 @@ def _publish_demo(folder: Path, site_url: str) -> Path:
                                     "PUBLISHED_STATE_PATH": str(folder / "state/published.json")})
     build(settings, strict=True, quiet=True)
     (output / ".editor-leftover.swp").write_text("not for visitors")
+    (output / "images" / ".env").write_text("DORPSPLEIN_SECRET_KEY=not-for-visitors")
+    (output / "theme" / ".git").mkdir()
+    (output / "theme" / ".git" / "config").write_text("[core]")
     precompress(output)
     www = folder / "www"
     deploy(output, {**DEFAULTS, "PUBLISH_TARGETS": {"t": f"dir:{www}"}, "PUBLISH_TARGET": "t"})
@@ -126,7 +149,7 @@ def serve_release(folder: Path, current: Path, http_port: int, https_port: int):
     certs = folder / "certs"
     certs.mkdir()
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
-                    f"/CN={SITE_HOST}", "-addext", f"subjectAltName=DNS:{SITE_HOST},DNS:{FORMS_HOST},IP:127.0.0.1",
+                    f"/CN={SITE_HOST}", "-addext", f"subjectAltName=DNS:{SITE_HOST},IP:127.0.0.1",
                     "-keyout", str(certs / "privkey.pem"), "-out", str(certs / "fullchain.pem")],
                    check=True, capture_output=True)
     backend = ThreadingHTTPServer(("127.0.0.1", 0), _EchoHeaders)
@@ -140,12 +163,15 @@ def serve_release(folder: Path, current: Path, http_port: int, https_port: int):
         "/srv/dorpsplein/current": str(current),
         "/var/log/nginx/": f"{folder}/logs/",
         f"/etc/letsencrypt/live/{SITE_HOST}/": f"{certs}/",
-        f"/etc/letsencrypt/live/{FORMS_HOST}/": f"{certs}/",
         "/var/www/letsencrypt": str(folder / "acme"),
         "listen [::]:80;": "",
         "listen [::]:443 ssl http2;": "",
+        "listen [::]:80 default_server;": "",
+        "listen [::]:443 ssl http2 default_server;": "",
         "listen 80;": f"listen 127.0.0.1:{http_port};",
         "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
+        "listen 80 default_server;": f"listen 127.0.0.1:{http_port} default_server;",
+        "listen 443 ssl http2 default_server;": f"listen 127.0.0.1:{https_port} ssl http2 default_server;",
         "proxy_pass http://127.0.0.1:8001;": f"proxy_pass http://127.0.0.1:{backend.server_address[1]};",
         "# brotli_static on;": "brotli_static on;" if BROTLI_MODULE.exists() else "# brotli_static on;",
     }))
@@ -176,6 +202,6 @@ def nginx(tmp_path_factory):
     needs_nginx()
     folder = tmp_path_factory.mktemp("nginx")
     http_port, https_port = free_ports(2)
-    current = _publish_demo(folder, f"https://127.0.0.1:{https_port}")
+    current = _publish_demo(folder, f"https://{SITE_HOST}:{https_port}")
     with serve_release(folder, current, http_port, https_port) as server:
         yield server

@@ -23,7 +23,7 @@ from dorpsplein.settings import ROOT, load_settings
 from dorpsplein.social import push
 
 from .net import free_ports
-from .nginx_server import needs_nginx, serve_release
+from .nginx_server import SITE_HOST, needs_nginx, serve_release
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 TOKEN, PASSWORD = "mastodon-secret-token-1234567890", "bsky-app-pass-abcd-efgh-ijkl"
@@ -38,7 +38,7 @@ class Publisher:
         (self.content / "blog").mkdir(parents=True)
         (self.content / "pages").mkdir()
         shutil.copy(ROOT / "content" / "channels.toml", self.content / "channels.toml")
-        self.site_url = f"https://127.0.0.1:{https_port}"
+        self.site_url = f"https://{SITE_HOST}:{https_port}"
         self.rounds = 0
 
     def post(self, name: str, title: str, date: datetime.datetime, **meta) -> None:
@@ -121,7 +121,7 @@ def test_old_addresses_keep_working_and_ids_stay(tmp_path, networks):
     site.publish()
     kermis = site.ids()["Kermis"]
     day = now - datetime.timedelta(days=9)
-    assert kermis == (f"tag:127.0.0.1,{day:%Y-%m-%d}:/kermis",) * 3
+    assert kermis == (f"tag:{SITE_HOST},{day:%Y-%m-%d}:/kermis",) * 3
     report = _push(site, networks, dry_run=False)
     assert sorted((o.label, o.status) for o in report.outcomes if o.status != "already posted") == [
         ("Kermis", "posted")] * 2

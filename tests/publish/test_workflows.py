@@ -1,9 +1,15 @@
-"""The CI files: valid YAML, the flow the issue asks for, and only commands that exist."""
+"""The CI files: valid YAML, the flow the issue asks for, only commands that exist, each given the variables it
+declares (tasks.ci_environment), pinned and clean for zizmor, valid against the GitHub and GitLab schemas."""
 
+import json
+import os
 import re
 import shlex
+import subprocess
+import sys
 from pathlib import Path
 
+import click
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -143,3 +149,129 @@ def test_every_make_target_a_workflow_uses_exists():
     for target in used:
         assert re.search(rf"^{target}:", makefile, re.MULTILINE) or re.search(rf"^\.PHONY:.*\b{target}\b", makefile,
                                                                               re.MULTILINE), target
+
+
+# --- Each command gets the variables it declares (tasks.ci_environment), zizmor, the schemas. ---
+
+TOOLS = Path(sys.executable).parent  # zizmor and check-jsonschema come with requirements-dev.txt
+
+
+def declared_environment(args: list[str]) -> set[str]:
+    """The variables tasks.py declares for this command line (with its flags), via click's own parser."""
+    command, rest = tasks.cli, list(args)
+    while isinstance(command, click.Group):
+        name, rest = rest[0], rest[1:]
+        command = command.commands[name]
+    names, when, unless = getattr(command, "ci_environment", ((), None, None))
+    params = command.make_context(command.name, rest, resilient_parsing=True).params
+    needed = (when is None or params.get(when)) and not (unless and params.get(unless))
+    return set(names) if needed else set()
+
+
+def missing_in_github(workflow: dict) -> list[str]:
+    """`job/step: command lacks VARIABLE` for every variable a command run by a step is not given."""
+    missing = []
+    for job_name, job in workflow["jobs"].items():
+        for step in job["steps"]:
+            given = {*workflow.get("env", {}), *job.get("env", {}), *step.get("env", {})}
+            for args in task_invocations(step.get("run", "")):
+                missing += [f"{job_name}/{step.get('name', step.get('id'))}: {' '.join(args)} lacks {name}"
+                            for name in sorted(declared_environment(args) - given)]
+    return missing
+
+
+def missing_in_gitlab(pipeline: dict) -> list[str]:
+    missing = []
+    for job_name, job in pipeline.items():
+        if isinstance(job, dict) and "script" in job:
+            given = {*pipeline.get("variables", {}), *job.get("variables", {})}
+            for line in job.get("before_script", []) + job["script"]:
+                for args in task_invocations(line):
+                    missing += [f"{job_name}: {' '.join(args)} lacks {name}"
+                                for name in sorted(declared_environment(args) - given)]
+    return missing
+
+
+def test_commands_declare_what_they_need():
+    assert declared_environment(["newsletter", "send", "--production", "--list", "extern"]) == {
+        "DORPSPLEIN_SITEURL", "DORPSPLEIN_FORMS_URL", "DORPSPLEIN_SMTP_URL", "DORPSPLEIN_SECRET_KEY",
+        "DORPSPLEIN_DATABASE_URL"}
+    assert declared_environment(["social", "push", "--dry-run"]) == set()
+    assert declared_environment(["build"]) == set()
+    assert "DORPSPLEIN_MASTODON_TOKEN" in declared_environment(["social", "push"])
+
+
+@pytest.mark.parametrize("path", GITHUB, ids=lambda p: p.name)
+def test_every_github_step_maps_the_variables_its_commands_need(path):
+    assert missing_in_github(load(path)) == []
+
+
+def test_every_gitlab_job_maps_the_variables_its_commands_need():
+    assert missing_in_gitlab(load(GITLAB)) == []
+
+
+def test_a_variable_left_out_is_reported():
+    workflow = load(ROOT / ".github/workflows/newsletter.yml")
+    del workflow["jobs"]["send"]["env"]["DORPSPLEIN_SECRET_KEY"]
+    assert missing_in_github(workflow) == [
+        "send/Send to the external list: newsletter send --production --list extern lacks DORPSPLEIN_SECRET_KEY",
+        "send/Send to the internal list: newsletter send --production --list intern lacks DORPSPLEIN_SECRET_KEY"]
+    pipeline = load(GITLAB)
+    del pipeline["variables"]["DORPSPLEIN_FORMS_URL"]
+    assert "publish: publish lacks DORPSPLEIN_FORMS_URL" in missing_in_gitlab(pipeline)
+
+
+def test_actions_are_pinned_checkouts_keep_no_credentials_and_run_blocks_expand_nothing():
+    for path in GITHUB:
+        for job in load(path)["jobs"].values():
+            for step in job["steps"]:
+                if "uses" in step:
+                    assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", step["uses"]), (path.name, step["uses"])
+                    assert re.search(re.escape(step["uses"]) + r" # v\d", path.read_text()), "a version comment"
+                if step.get("uses", "").startswith("actions/checkout@"):
+                    assert step["with"]["persist-credentials"] is False, path.name
+                assert "${{" not in step.get("run", ""), (path.name, step.get("name"))
+
+
+def test_social_pushes_never_overlap_and_the_ledger_is_always_committed_once_pushing_began():
+    for path in GITHUB:
+        workflow = load(path)
+        for job in workflow["jobs"].values():
+            steps = job["steps"]
+            pushing = [i for i, step in enumerate(steps)
+                       if any(args[:2] == ["social", "push"] and "--dry-run" not in args
+                              for args in task_invocations(step.get("run", "")))]
+            if not pushing:
+                continue
+            assert workflow["concurrency"]["group"] and workflow["concurrency"]["cancel-in-progress"] is False
+            push = steps[pushing[0]]
+            commit = next(step for step in steps[pushing[0] + 1:] if "git add state/" in step.get("run", ""))
+            assert "always()" in commit["if"] and f"steps.{push['id']}." in commit["if"], commit["if"]
+    job = load(GITLAB)["publish"]
+    assert job["resource_group"]
+    push = next(i for i, line in enumerate(job["script"]) if "tasks.py social push" in line)
+    assert job["script"][push].endswith("|| pushed=$?")  # a failed push cannot end the script before the commit
+    assert any("git add state/" in line for line in job["script"][push + 1:])
+    assert job["script"][-1] == "exit $pushed"
+
+
+def run_tool(*args: str) -> subprocess.CompletedProcess:
+    tool = TOOLS / args[0]
+    assert tool.exists(), f"{tool}: install requirements-dev.txt"
+    environ = {k: v for k, v in os.environ.items() if k not in ("GH_TOKEN", "GITHUB_TOKEN", "ZIZMOR_GITHUB_TOKEN")}
+    return subprocess.run([str(tool), *args[1:]], capture_output=True, text=True, cwd=ROOT, timeout=300,
+                          env={**environ, "ZIZMOR_OFFLINE": "true", "NO_COLOR": "1"})
+
+
+def test_zizmor_finds_nothing_offline():
+    result = run_tool("zizmor", "--offline", "--no-progress", "--format", "json", *map(str, GITHUB))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads(result.stdout) == []
+
+
+@pytest.mark.parametrize("schema, paths", [("vendor.github-workflows", GITHUB), ("vendor.gitlab-ci", [GITLAB])],
+                         ids=["github", "gitlab"])
+def test_the_workflows_validate_against_the_builtin_schemas(schema, paths):
+    result = run_tool("check-jsonschema", "--builtin-schema", schema, *map(str, paths))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "ok -- validation done" in result.stdout

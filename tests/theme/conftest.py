@@ -10,7 +10,7 @@ from dorpsplein.build import build
 from dorpsplein.settings import load_settings
 
 # The plugins of pelicanconf minus feeds: these tests give the theme fake feeds, or none at all.
-THEME_PLUGINS = ["dutch_dates", "expiry", "ui_strings", "theme_tokens"]
+THEME_PLUGINS = ["dutch_dates", "expiry", "ui_strings", "theme_tokens", "content_images"]
 
 
 @pytest.fixture(scope="module")
