@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 from pelican.utils import get_date
 
+from . import html_policy
 from .build import build
 from .check_addresses import check_address_changes, check_aliases, check_slug, published_slugs
 from .errors import DorpspleinError
@@ -93,6 +94,7 @@ def check_content(settings: dict) -> list[Problem]:
     """All problems in the content folder of `settings`, sorted by file and line."""
     root = Path(settings["PATH"])
     report = _Report(root)
+    hosts = _own_hosts(settings)
     sources = []
     published = published_slugs(settings)
     for path in markdown_files(settings):
@@ -103,6 +105,7 @@ def check_content(settings: dict) -> list[Problem]:
         sources.append(source)
         _check_metadata(source, is_article(path, settings), settings, report)
         check_slug(source, is_article(path, settings), settings, published, report)
+        _check_html(source, hosts, report)
     _check_duplicate_slugs(sources, settings, report)
     check_aliases(sources, report)
     # Build without the files already in error, so one bad file cannot stop the link check.
@@ -318,6 +321,41 @@ def _check_configured_links(settings: dict, files: set[str] | None, report: _Rep
             report.warning(conf, lines.get((name, index), 1),
                            f"{name} links {title!r} to {link}, a page this site does not have; "
                            f"{where} leaves it out (add the page or remove the link)")
+
+
+def _own_hosts(settings: dict) -> set[str]:
+    """Where images may come from: this build's SITEURL and PREVIEW_URL, and the production SITEURL."""
+    urls = [settings.get("SITEURL"), settings.get("PREVIEW_URL")]
+    try:
+        urls.append(load_settings(production=True).get("SITEURL"))
+    except DorpspleinError:  # a broken publishconf is the build's to report
+        pass
+    return {html_policy.host(url or "") for url in urls} - {""}
+
+
+def _check_html(source: SourceFile, own_hosts: set[str], report: _Report) -> None:
+    """Dangerous HTML and links (dorpsplein/html_policy.py), and HTML in the title, with their lines."""
+    title = source.meta.get("title")
+    if title and html_policy.title_has_html(title.value):
+        report.warning(source.path, title.line, "the title contains HTML or an entity; a title is shown as text "
+                                                "everywhere, exactly as typed (write & and <, not &amp; or tags)")
+    image = source.meta.get("image")
+    findings = [(image.line, f) for f in html_policy.link_findings(image.value, own_hosts, True)] if image else []
+    summary = source.meta.get("summary")  # Markdown too, rendered to HTML by Pelican
+    if summary:
+        text = html_policy.code_masked([summary.value])
+        findings += [(summary.line, f) for f in html_policy.html_findings(text, own_hosts)]
+    text = html_policy.code_masked(line for _, line in source.body_lines())
+    findings += [(source.body_start + f.line, f) for f in html_policy.html_findings(text, own_hosts)]
+    for offset, line in enumerate(text.split("\n")):
+        targets = [(m["target"], True) for m in IMAGE_RE.finditer(line)]
+        targets += [(m["target"], False) for m in LINK_RE.finditer(line)]
+        if match := REFERENCE_RE.match(line):
+            targets.append((match["target"], False))
+        findings += [(source.body_start + offset + 1, f) for target, is_image in targets
+                     for f in html_policy.link_findings(target, own_hosts, is_image)]
+    for line, finding in findings:
+        (report.error if finding.severity == "error" else report.warning)(source.path, line, finding.message)
 
 
 def check(content: str | None = None) -> list[Problem]:

@@ -2,7 +2,7 @@
 
 Any plugin that has a list of FeedItems (the site, a category, the periodic
 overviews) writes its feeds with `write_feed`, so every feed of the site looks
-and behaves the same.
+and behaves the same, and carries only the HTML of the site's allow-list (html_policy.sanitise).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from lxml import etree
 
 from . import __version__
 from .files import write_if_changed
+from .html_policy import sanitise
 from .jsonfeed import Feed, FeedItem, feed_to_json
 
 # An empty feed has no newest item; a fixed date keeps its bytes stable between builds.
@@ -157,6 +158,9 @@ def write_feed(feed: Feed, output: Path, paths: dict[str, str | None], site_url:
         "rss": lambda f: render_rss(f, stylesheet, note_html),
         "json": render_json,
     }
+    # Feed readers show this HTML in other pages and apps: nothing that runs, loads or submits.
+    feed = replace(feed, items=[replace(item, content_html=sanitise(item.content_html, site_url))
+                                for item in feed.items])
     written = []
     for kind, relpath in paths.items():
         if relpath:

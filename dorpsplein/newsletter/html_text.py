@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
+from ..html_policy import sanitise
+
 BLOCKS = {"p", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "tr", "div"}
 
 
 def for_email(html: str, base: str) -> tuple[str, int]:
-    """`html` with every href/src absolute against `base`; returns it and how many images had no alt.
+    """`html` with every href/src absolute against `base`, and only the site's allow-list of HTML
+    (html_policy.sanitise, as in the feeds); returns it and how many images had no alt.
 
     An image without alt gets `alt=""` so screen readers skip the file name; the caller warns.
     """
@@ -25,7 +28,7 @@ def for_email(html: str, base: str) -> tuple[str, int]:
         if tag.get("alt") is None:
             tag["alt"] = ""
             missing += 1
-    return str(soup), missing
+    return sanitise(str(soup), base), missing
 
 
 def plain_text(html: str) -> str:

@@ -11,11 +11,11 @@ from functools import partial
 from pathlib import Path
 
 from jinja2 import TemplateNotFound
-from markupsafe import Markup
 from pelican import signals
 from pelican.contents import Article, Page
 
 from dorpsplein.channels import load_channels, profile_url
+from dorpsplein.html_policy import title_text
 from dorpsplein.lazy import Lazy
 from dorpsplein.urls import absolute_url
 
@@ -36,7 +36,7 @@ def attach_share(content) -> None:
 
 
 def _share(content, options: dict):
-    title = Markup(content.title).striptags()  # the plain text a person would type, entities decoded
+    title = title_text(content.title)  # text as staff typed it, as on the page (issue 18)
     return make_share(title, absolute_url(content.url, content.settings), options["SHARE_NETWORKS"],
                       options["SHARE_MASTODON_SERVER"])
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.contents import Article, Page
 
+from dorpsplein.html_policy import title_text
 from dorpsplein.images import image_of
 from dorpsplein.lazy import Lazy
 from dorpsplein.metadata import ARTICLE_LISTS, PAGE_LISTS, embargoed
@@ -60,7 +61,7 @@ def _drawing_for(settings: dict) -> Drawing:
 def _card(content, kind: str, options: dict, image: str | None, size: tuple[int, int] | None):
     """`image`: the generated share image's site path; None for the post's own `Image`."""
     settings = content.settings
-    title = plain(content.title)
+    title = title_text(content.title)
     if size:  # the generated image
         image_alt = f"{title} – {settings['SITENAME']}"
         image_url = absolute_url(image, settings)
@@ -83,7 +84,7 @@ def attach_card(content, kind: str) -> None:
     options = card_settings(settings)
     image, size = None, None
     if image_of(content) is None:
-        image, drawing = _generated(settings, options, content.slug, plain(content.title))
+        image, drawing = _generated(settings, options, content.slug, title_text(content.title))
         _drawing_for(settings).want(image, drawing)
         size = (WIDTH, HEIGHT)
     content.social_card = Lazy(partial(_card, content, kind, options, image, size))  # notmyidea never reads it
@@ -93,7 +94,8 @@ def start_drawing(content) -> None:
     """As soon as a post is read, so its image is drawn while Pelican reads and writes the others."""
     if isinstance(content, Article | Page) and image_of(content) is None:
         settings = content.settings
-        _drawing_for(settings).draw(*_generated(settings, card_settings(settings), content.slug, plain(content.title)))
+        drawing = _generated(settings, card_settings(settings), content.slug, title_text(content.title))
+        _drawing_for(settings).draw(*drawing)
 
 
 def _attach_all(generator, lists: tuple[str, ...], kind: str) -> None:

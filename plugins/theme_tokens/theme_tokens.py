@@ -22,6 +22,7 @@ from dorpsplein.files import write_if_changed
 
 from .contrast import contrast_ratio, format_ratio, parse_hex
 from .tables import scroll_tables
+from .trusted_html import content_html
 
 logger = logging.getLogger(__name__)
 
@@ -145,11 +146,18 @@ def apply(pelican) -> None:
 
 
 def prepare_templates(generator) -> None:
-    """Theme settings with their defaults when pelicanconf leaves them out, and the theme's filters."""
+    """Theme settings with their defaults when pelicanconf leaves them out, and the theme's filters.
+
+    Our theme (the one with the tokens file) is written for autoescaping: every value is text, and
+    only `content_html` prints HTML. Pelican's own themes are not, so their environments are left alone.
+    """
     for key, value in DEFAULTS.items():
         generator.context.setdefault(key, value)
     if getattr(generator, "env", None) is not None:
-        generator.env.filters["scroll_tables"] = scroll_tables
+        generator.env.filters.update(scroll_tables=scroll_tables, content_html=content_html)
+        settings = generator.settings
+        if (Path(settings["THEME"]) / "static" / _settings(settings)["THEME_TOKENS_FILE"]).is_file():
+            generator.env.autoescape = True
 
 
 def register():
