@@ -57,6 +57,7 @@ PLUGINS = [
     "embargo",  # with EMBARGO (production): drafts, hidden and future posts leave the build before anyone sees them
     "template_cache", "dutch_dates", "expiry",
     "content_images",  # Image in any form ({static}, {attach}, /images/…, https://…) → one address
+    "published",  # stable ids for the feeds; old addresses redirect, withdrawn ones answer 410
     "feeds", "ui_strings", "theme_tokens", "visit_statistics",
     "overviews", "share", "social_cards",
     "whole_site",  # a home page without a welcome page; header and footer link only to pages that exist
@@ -162,6 +163,10 @@ SOCIAL_LEDGER = "state/social-ledger.jsonl"
 SOCIAL_RETRIES = 4
 SOCIAL_RETRY_BASE_SECONDS = 2.0
 SOCIAL_TIMEOUT_SECONDS = 30.0
+
+# What production builds published (plugins/published/README.md): stable feed ids, redirects, 410.
+# A relative path is taken from the folder that holds the content folder.
+PUBLISHED_STATE_PATH = "state/published.json"
 
 # Content check (`tasks.py check`): titles longer than this get a warning.
 CHECK_TITLE_MAX_LENGTH = 80

@@ -14,5 +14,7 @@ DRAFT_PAGE_SAVE_AS = ""
 # Nothing derived from a draft, hidden or future post reaches the live site (share images included).
 EMBARGO = True
 DELETE_OUTPUT_DIRECTORY = True
+# Each production build records what it published (state/published.json, plugins/published).
+PUBLISHED_WRITE = True
 # A fresh production build reads every file again.
 LOAD_CONTENT_CACHE = False

@@ -21,6 +21,7 @@ from pelican.utils import get_date
 
 from . import html_policy
 from .build import build
+from .check_addresses import check_address_changes, check_aliases, check_slug, published_slugs
 from .errors import DorpspleinError
 from .images import parse_image
 from .metadata import KNOWN_KEYS, STATUSES, parse_yes_no
@@ -95,6 +96,7 @@ def check_content(settings: dict) -> list[Problem]:
     report = _Report(root)
     hosts = _own_hosts(settings)
     sources = []
+    published = published_slugs(settings)
     for path in markdown_files(settings):
         source = read_source(path)
         if source.error:
@@ -102,8 +104,10 @@ def check_content(settings: dict) -> list[Problem]:
             continue
         sources.append(source)
         _check_metadata(source, is_article(path, settings), settings, report)
+        check_slug(source, is_article(path, settings), settings, published, report)
         _check_html(source, hosts, report)
     _check_duplicate_slugs(sources, settings, report)
+    check_aliases(sources, report)
     # Build without the files already in error, so one bad file cannot stop the link check.
     output_files = _built_site(settings, report.files_in_error, report)
     for source in sources:
@@ -214,10 +218,12 @@ def _built_site(settings: dict, skip: set[Path], report: _Report) -> set[str] | 
     with tempfile.TemporaryDirectory(prefix="dorpsplein-check-") as tmp:
         try:
             build(dict(settings, OUTPUT_PATH=tmp, LOAD_CONTENT_CACHE=False, CACHE_CONTENT=False,
-                       DELETE_OUTPUT_DIRECTORY=False, IGNORE_FILES=ignore), quiet=True)
+                       DELETE_OUTPUT_DIRECTORY=False, IGNORE_FILES=ignore,
+                       PUBLISHED_WRITE=False), quiet=True)  # a check publishes nothing
         except DorpspleinError as exc:
             report.error(Path(settings["PATH"]), 1, f"the site could not be built, links not checked: {exc}")
             return None
+        check_address_changes(Path(tmp), settings, report)
         return {p.relative_to(tmp).as_posix() for p in Path(tmp).rglob("*") if p.is_file()}
 
 

@@ -7,7 +7,7 @@ STANDARD_KEYS = {
     "title", "date", "modified", "category", "tags", "summary", "slug", "authors", "author",
     "status", "lang", "translation", "template", "save_as", "url", "keywords",
 }
-DORPSPLEIN_KEYS = {"image", "image_alt", "expires", "share", "social"}
+DORPSPLEIN_KEYS = {"image", "image_alt", "expires", "share", "social", "aliases"}
 KNOWN_KEYS = sorted(STANDARD_KEYS | DORPSPLEIN_KEYS)
 STATUSES = {"published", "draft", "hidden"}
 # Where Pelican's article and page generators keep their content of every status and language.

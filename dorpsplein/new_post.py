@@ -32,9 +32,10 @@ def parse_post_date(raw: str | None, timezone: str) -> datetime.datetime:
     return value if value.tzinfo else value.replace(tzinfo=tz)
 
 
-def render_post(title, date, category, tags, author, draft) -> str:
+def render_post(title, slug, date, category, tags, author, draft) -> str:
     lines = [
         f"Title: {title}",
+        f"Slug: {slug}",  # the address stays when the title is corrected later
         f"Date: {date:%Y-%m-%d %H:%M}",
         f"Category: {category}",
         f"Tags: {', '.join(tags)}",
@@ -71,7 +72,7 @@ def create_post(
     folder = Path(settings["PATH"]) / (settings["ARTICLE_PATHS"] or [""])[0]
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{when:%Y-%m-%d}-{slug}.md"
-    text = render_post(title, when, category, [t.strip() for t in tags if t.strip()],
+    text = render_post(title, slug, when, category, [t.strip() for t in tags if t.strip()],
                        settings.get("AUTHOR", ""), draft)
     try:
         with open(path, "x", encoding="utf-8") as handle:  # "x": refuse to overwrite

@@ -57,6 +57,13 @@ class Site:
         return (self.output / relpath).read_text(encoding="utf-8")
 
 
+@pytest.fixture(autouse=True)
+def published_state_in_tmp(tmp_path, monkeypatch):
+    """A production build records what it published (plugins/published); in a test that is never the
+    repository's state/published.json, whatever content it builds (a Site's own is this same file)."""
+    monkeypatch.setenv("DORPSPLEIN_PUBLISHED_STATE_PATH", str(tmp_path / "state" / "published.json"))
+
+
 @pytest.fixture
 def site(tmp_path) -> Site:
     return Site(tmp_path)

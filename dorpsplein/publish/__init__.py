@@ -73,7 +73,9 @@ def publish(settings: dict, target: str | None = None, dry_run: bool = False,
         raise DorpspleinError(f"publish stopped: the content check found {len(errors)} error(s); "
                               f"nothing was built or sent:\n{listed}{more}")
     progress("Bouwen", 0, 0)
-    output = build(settings, strict=True, quiet=True, release_check=check_release).output
+    # A dry run publishes nothing, so it records nothing in state/published.json (plugins/published).
+    output = build(dict(settings, PUBLISHED_WRITE=False) if dry_run else settings, strict=True, quiet=True,
+                   release_check=check_release).output
     progress("Comprimeren", 0, 0)
     packed = precompress(output, config["PUBLISH_COMPRESS_MIN_BYTES"])
     report = deploy(output, settings, target, dry_run, progress)

@@ -17,6 +17,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import secrets
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -67,6 +68,9 @@ def new_tid(clock_id: int | None = None) -> str:
     return _tid(micros, secrets.randbelow(1024) if clock_id is None else clock_id)
 
 
+_TAG_DAY = re.compile(r"^tag:[^,]+,(\d{4}-\d{2}-\d{2}):")
+
+
 def item_tid(key: str, date: datetime.datetime) -> str:
     """The Bluesky record key of a feed item: the same TID for the same item on every machine.
 
@@ -76,6 +80,8 @@ def item_tid(key: str, date: datetime.datetime) -> str:
     refused by the PDS itself, whichever checkout or process tries to create it.
     """
     digest = int.from_bytes(hashlib.sha256(f"bluesky\x00{key}".encode()).digest()[:8], "big")
+    if first := _TAG_DAY.match(key):  # a stable id (plugins/published) holds the first publication day:
+        date = datetime.datetime.fromisoformat(first[1]).replace(tzinfo=datetime.UTC)  # a new Date keeps the key
     if date.tzinfo is None:  # the feed's dates carry an offset; a bare one is taken as UTC, on every machine
         date = date.replace(tzinfo=datetime.UTC)
     seconds = int(date.timestamp())

@@ -86,7 +86,7 @@ def feed_item(article, settings: dict) -> FeedItem:
     image, image_type, image_length = _image(article, settings)
     modified = getattr(article, "modified", None)
     return FeedItem(
-        id=url,
+        id=getattr(article, "stable_id", None) or url,  # fixed at first publication (plugins/published)
         url=url,
         title=article.title,  # plain text as staff wrote it; each format escapes it
         content_html=absolutize(article.content, url),

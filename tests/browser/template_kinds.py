@@ -19,6 +19,7 @@ TEMPLATE_KINDS = {
     "tags": "/blog/onderwerpen/",
     "authors": "/blog/auteurs/",
     "404": "/bestaat/niet/",
+    "withdrawn": "/410.html",  # plugins/published: also at each withdrawn post's address
     # Templates other features add to the theme; our checks hold for them too.
     "contact-form": "/contact/",
     "statistics": "/statistieken/",

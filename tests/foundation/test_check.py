@@ -41,13 +41,14 @@ def test_bad_content_gives_exactly_one_line_per_problem(runner):
     result = runner.invoke(cli, ["check", "--content", BAD])
     assert result.exit_code == 1
     # The set has no pages: 8 warnings name the header and footer links of pelicanconf.py it lacks
-    # (tests/foundation/test_whole_site.py checks those lines).
+    # (tests/foundation/test_whole_site.py checks those lines); every post lacks a Slug (tests/addresses).
     content_lines, settings_lines = [], []
     for line in result.stdout.splitlines(keepends=True):
         (settings_lines if line.startswith("pelicanconf.py:") else content_lines).append(line)
-    assert "".join(content_lines) == EXPECTED_BAD
+    assert "".join(line for line in content_lines if ": warning: no Slug:" not in line) == EXPECTED_BAD
+    assert sum(": warning: no Slug:" in line for line in content_lines) == 11
     assert len(settings_lines) == 8
-    assert result.stderr == "14 error(s), 11 warning(s)\n"
+    assert result.stderr == "14 error(s), 22 warning(s)\n"
     assert "Traceback" not in result.output
 
 
@@ -73,9 +74,9 @@ def test_warnings_alone_exit_zero(runner, site):
 
 def test_site_relative_link_to_a_real_page_passes(runner, site):
     site.write("pages/contact.md", "Title: Contact\nSlug: contact\n\nBel ons.\n")
-    site.post("a", "Bericht A", "2026-01-01 09:00",
+    site.post("a", "Bericht A", "2026-01-01 09:00", Slug="bericht-a",
               body="Zie [contact](/contact/) en [bericht B](/blog/2026/01/bericht-b/).")
-    site.post("b", "Bericht B", "2026-01-02 09:00", body="Zie [bericht A]({filename}a.md).")
+    site.post("b", "Bericht B", "2026-01-02 09:00", Slug="bericht-b", body="Zie [bericht A]({filename}a.md).")
     result = runner.invoke(cli, ["check", "--content", str(site.content)])
     assert result.exit_code == 0, result.output
     assert [line for line in result.stdout.splitlines() if not line.startswith("pelicanconf.py:")] == []

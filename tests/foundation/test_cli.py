@@ -67,7 +67,8 @@ def test_new_writes_a_correct_draft(runner, site):
     path = site.content / "blog/2026-12-01-dorpsstraat-weer-open-feest-koffie.md"
     assert result.stdout == f"Created {path}\n"
     text = path.read_text(encoding="utf-8")
-    assert text.startswith("Title: Dorpsstraat weer open: feest & koffie!\nDate: 2026-12-01 09:30\n"
+    assert text.startswith("Title: Dorpsstraat weer open: feest & koffie!\nSlug: dorpsstraat-weer-open-feest-koffie\n"
+                           "Date: 2026-12-01 09:30\n"
                            "Category: Werkzaamheden\nTags: verkeer, dorpsstraat\n")
     assert "Status: draft\n" in text
     # What `new` writes passes the content check and builds.

@@ -25,7 +25,8 @@ SITE_FILES = [r"404\.html", r"\.well-known/security\.txt", r"robots\.txt", r"sit
               r"feeds/[a-z]+(/[a-z-]+)?\.(atom\.xml|rss\.xml|json|css)", r"images/delen/site-[0-9a-f]+\.png",
               r"nieuwsbrief/(email\.css|\d{4}-\d{2}/[a-z]+/(edition\.json|email\.html|email\.txt|index\.html))",
               r"overzicht/(index\.html|\d{4}/\d{2}/index\.html)", r"statistieken/index\.html",
-              r"theme/(css|js|images)/[a-z.-]+"]
+              r"theme/(css|js|images)/[a-z.-]+",
+              r"410\.html", r"\.dorpsplein/(moved\.map|published\.json)"]  # plugins/published
 
 
 @pytest.fixture

@@ -27,9 +27,9 @@ def _exists(output: Path, href: str) -> bool:
 @pytest.fixture
 def posts_only(site):
     """Another municipality's folder: posts in blog/, no pages at all."""
-    site.post("markt", "Weekmarkt op de Brink", "2026-03-05 10:00", Tags="markt")
-    site.post("brug", "Brug weer open", "2026-03-06 10:00", Category="Werkzaamheden")
-    site.post("raad", "Raadsvergadering in maart", "2026-03-07 10:00")
+    site.post("markt", "Weekmarkt op de Brink", "2026-03-05 10:00", Tags="markt", Slug="weekmarkt-op-de-brink")
+    site.post("brug", "Brug weer open", "2026-03-06 10:00", Category="Werkzaamheden", Slug="brug-weer-open")
+    site.post("raad", "Raadsvergadering in maart", "2026-03-07 10:00", Slug="raadsvergadering-in-maart")
     return site
 
 

@@ -105,7 +105,8 @@ def _publish_demo(folder: Path, site_url: str) -> Path:
     """The demo site, built for production at this address, compressed and published to a dir: target."""
     output = folder / "output"
     settings = load_settings(production=True, output=output,
-                             extra={"SITEURL": site_url, "CACHE_PATH": str(folder / "cache")})
+                             extra={"SITEURL": site_url, "CACHE_PATH": str(folder / "cache"),
+                                    "PUBLISHED_STATE_PATH": str(folder / "state/published.json")})
     build(settings, strict=True, quiet=True)
     (output / ".editor-leftover.swp").write_text("not for visitors")
     (output / "images" / ".env").write_text("DORPSPLEIN_SECRET_KEY=not-for-visitors")
@@ -191,16 +192,10 @@ def running(folder: Path, config: str, *ports: int) -> Iterator[str]:
         process.wait(timeout=30)
 
 
-@pytest.fixture(scope="session")
-def nginx(tmp_path_factory):
-    if not Path(NGINX).exists():
-        pytest.skip("nginx is not installed (Debian: apt-get install nginx)")
-    if not shutil.which("openssl"):
-        pytest.skip("openssl is not installed")
-    folder = tmp_path_factory.mktemp("nginx")
-    http_port, https_port = free_ports(2)
-    current = _publish_demo(folder, f"https://{SITE_HOST}:{https_port}")
-
+@contextmanager
+def serve_release(folder: Path, current: Path, http_port: int, https_port: int):
+    """deploy/nginx/dorpsplein.conf run by nginx in `folder`, serving the release at `current`
+    (its map of old addresses included from there, as on the server)."""
     certs = self_signed_certificate(folder / "certs", f"DNS:{SITE_HOST},IP:127.0.0.1")
     backend = ThreadingHTTPServer(("127.0.0.1", 0), _EchoHeaders)
     threading.Thread(target=backend.serve_forever, daemon=True).start()
@@ -216,3 +211,20 @@ def nginx(tmp_path_factory):
             yield Nginx(folder, http_port, https_port, current.resolve(), nginx_t)
         finally:
             backend.shutdown()
+
+
+def needs_nginx() -> None:
+    if not Path(NGINX).exists():
+        pytest.skip("nginx is not installed (Debian: apt-get install nginx)")
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is not installed")
+
+
+@pytest.fixture(scope="session")
+def nginx(tmp_path_factory):
+    needs_nginx()
+    folder = tmp_path_factory.mktemp("nginx")
+    http_port, https_port = free_ports(2)
+    current = _publish_demo(folder, f"https://{SITE_HOST}:{https_port}")
+    with serve_release(folder, current, http_port, https_port) as server:
+        yield server

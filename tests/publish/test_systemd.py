@@ -19,7 +19,8 @@ def read_unit(name):
 
 
 @pytest.mark.parametrize("name", ["dorpsplein-forms.service", "dorpsplein-forms-daily.service",
-                                  "dorpsplein-forms-daily.timer"])
+                                  "dorpsplein-forms-daily.timer", "dorpsplein-nginx-reload.path",
+                                  "dorpsplein-nginx-reload.service"])
 def test_units_pass_systemd_analyze_verify(name, tmp_path):
     if not shutil.which("systemd-analyze"):
         pytest.skip("systemd-analyze is not installed (Debian: systemd)")
@@ -31,7 +32,7 @@ def test_units_pass_systemd_analyze_verify(name, tmp_path):
         (venv / program).chmod(0o755)
     for unit in UNITS.glob("*.service"):
         (tmp_path / unit.name).write_text(unit.read_text().replace("/opt/dorpsplein/.venv/bin/", f"{venv}/"))
-    for unit in UNITS.glob("*.timer"):
+    for unit in [*UNITS.glob("*.timer"), *UNITS.glob("*.path")]:
         shutil.copy(unit, tmp_path / unit.name)
     result = subprocess.run(["systemd-analyze", "verify", "--man=no", str(tmp_path / name)],
                             capture_output=True, text=True, cwd=tmp_path)

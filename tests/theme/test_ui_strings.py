@@ -18,7 +18,8 @@ THEME_TEMPLATES = ["base.html", "_macros.html", "home.html", "index.html", "arti
                    "categories.html", "tags.html", "authors.html", "404.html", "overview.html",
                    "partials/page_header.html", "partials/page_footer.html", "partials/feed_links_head.html",
                    "partials/feed_links_list.html", "feeds_page.html",
-                   "partials/share.html", "partials/follow.html", "partials/icons.html", "channels.html"]
+                   "partials/share.html", "partials/follow.html", "partials/icons.html", "channels.html",
+                   "withdrawn.html", "moved.html"]
 
 
 def table(lang: str) -> dict:
