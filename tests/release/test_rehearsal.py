@@ -155,6 +155,7 @@ def machine(tmp_path_factory, inbox) -> Machine:
         "DORPSPLEIN_OUTPUT_PATH": str(root / "output"),
         "DORPSPLEIN_CACHE_PATH": str(root / "cache"),
         "DORPSPLEIN_STATISTICS_STATE_PATH": str(root / "state"),
+        "DORPSPLEIN_PUBLISHED_STATE_PATH": str(root / "state/published.json"),  # never into the fixture
         "DORPSPLEIN_PUBLISH_TARGETS": json.dumps({"rehearsal": f"dir:{root / 'srv'}"}),
         "DORPSPLEIN_PUBLISH_TARGET": "rehearsal",
         # Secrets, as the CI's secret store and /etc/dorpsplein/forms.env give them.
