@@ -236,24 +236,33 @@ def _check_built(built: Path) -> None:
               help="Also write this run's report (files, malformed lines, months) as JSON here.")
 @click.option("--state", type=click.Path(file_okay=False, path_type=Path),
               help="Folder of the monthly aggregates and read positions (default: STATISTICS_STATE_PATH).")
-def analytics(logs, json_path, state):
+@click.option("--site", "site_source", metavar="DIR|SITEMAP|URL",
+              help="The site's addresses, the only paths ever named: a built folder, a sitemap.xml or its URL "
+                   "(default: ANALYTICS_SITE, else output/ when built, else the live site's sitemap).")
+def analytics(logs, json_path, state, site_source):
     """Count visits from web-server access logs (combined format, plain or .gz), without cookies.
 
     Only new lines are read: a rerun counts every line once, also after log rotation. Writes
     monthly aggregates (no addresses, user agents or hashes) to state/analytics/YYYY-MM.json.
+    Pages and 404s are named only when they exist on the site; the rest counts as "other".
+    A log that cannot be read (or a truncated .gz) is skipped with a warning; the exit code
+    is 1 only when no log could be read.
 
     \b
     Example:
       python tasks.py analytics /var/log/nginx/access.log*
       python tasks.py analytics access.log.2.gz access.log.1 access.log --json run.json
     """
-    from dorpsplein.analytics import analyse, shape_from_settings
+    from dorpsplein.analytics import analyse, default_site_source, shape_from_settings, site_paths
     from dorpsplein.analytics.summary import report_json, summary_lines
     from dorpsplein.analytics_schema import write_json_atomically
 
     settings = load_settings(production=True)  # the logs are the live site's: its address is "internal"
     state = state or ROOT / settings.get("STATISTICS_STATE_PATH", "state/analytics")
-    report = analyse(list(logs), state, shape_from_settings(settings))
+    site_source = site_source or default_site_source(settings, ROOT)
+    known = site_paths(site_source)
+    click.echo(f"The site's addresses: {len(known):,} from {site_source}", err=True)
+    report = analyse(list(logs), state, shape_from_settings(settings, known))
     for warning in report.warnings:
         click.echo(f"Warning: {warning}", err=True)
     for line in summary_lines(report):

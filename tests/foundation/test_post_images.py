@@ -132,4 +132,7 @@ def test_a_missing_image_file_is_a_check_error_with_its_line(site, runner, monke
     errors = [line for line in result.stdout.splitlines() if ": error: " in line]
     # Image is the fourth header line (Title, Date, Category, Image) of each post.
     assert errors == [f"{site.content / 'blog' / slug}.md:4: error: image file {image!r} not found"
-                      for slug, image in missing.items()]
+                      for slug, image in missing.items()] + [
+        f"{site.content / 'blog' / 'h'}.md:4: error: image from another site (beeldbank.example.org): it tells that "
+        "site who reads the page; put the image in content/images and link it from there"], \
+        "a missing file is an error; an image on another host is one too (html_policy), never a missing file"
