@@ -19,6 +19,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..db.database import open_database
 from ..mail import send_message
+from ..navigation import site_navigation
 from .config import FormsConfig, origin_of
 from .outbox import Outbox
 from .queued_mail import compose
@@ -59,7 +60,8 @@ def state() -> FormsState:
 
 def render(template: str, status: int = 200, **context):
     """A page in the site's look: the site settings plus the page's own values."""
-    page = render_template(template, **state().config.template_settings, **context)
+    config = state().config
+    page = render_template(template, **(config.template_settings | site_navigation(config.site_root)), **context)
     return page, status, {"Content-Type": "text/html; charset=utf-8"}
 
 

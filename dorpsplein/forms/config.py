@@ -60,6 +60,7 @@ class FormsConfig:
     proxy_count: int
     theme_templates: Path
     template_settings: dict  # site settings the pages and the shared form partials use
+    site_root: Path | None = None  # the folder the site is served from: its navigation (dorpsplein/navigation.py)
     unsubscribe_queue: Path = field(default_factory=queue_path)  # unsubscribes the database could not take yet
     unsubscribe_wait: float = 5.0  # seconds a one-click unsubscribe waits for a busy database, then is queued
     confirm_interval: timedelta = timedelta(hours=24)  # at most one sign-up e-mail per address this often
@@ -154,6 +155,7 @@ def load_config(settings: Mapping, environ: Mapping[str, str] = os.environ, prod
         unsubscribe_queue=queue_path(environ),
         unsubscribe_wait=float(settings.get("FORMS_UNSUBSCRIBE_WAIT_SECONDS", 5)),
         theme_templates=(ROOT / settings.get("THEME", "theme") / "templates").resolve(),
+        site_root=_site_root(settings, environ),
         template_settings={
             "SITENAME": settings.get("SITENAME", ""),
             "MUNICIPALITY": settings.get("MUNICIPALITY", ""),
@@ -168,3 +170,9 @@ def load_config(settings: Mapping, environ: Mapping[str, str] = os.environ, prod
             "CONTACT_EMAIL": settings["CONTACT_EMAIL"],
         },
     )
+
+
+def _site_root(settings: Mapping, environ: Mapping[str, str]) -> Path | None:
+    """Where the built site is: DORPSPLEIN_FORMS_SITE_ROOT (the server's /srv/dorpsplein/current), else the output."""
+    value = environ.get("DORPSPLEIN_FORMS_SITE_ROOT") or settings.get("OUTPUT_PATH")
+    return Path(value) if value else None

@@ -27,6 +27,7 @@ SITE_FILES = [r"404\.html", r"\.well-known/security\.txt", r"robots\.txt", r"sit
               r"overzicht/(index\.html|\d{4}/\d{2}/index\.html)", r"statistieken/index\.html",
               r"theme/(css|js|images)/[a-z.-]+",
               r"410\.html", r"\.dorpsplein/(moved\.map|published\.json)",  # plugins/published
+              r"\.dorpsplein/navigation\.json",  # plugins/whole_site, for the forms service
               r"index\.html"]  # the home page plugins/whole_site writes for a site without a welcome page
 
 
